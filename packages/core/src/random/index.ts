@@ -1,0 +1,1 @@
+export { deriveSeed, SeededRandom } from './seeded-random';

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // wasm is single-threaded in Node; two forks use both cores.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
