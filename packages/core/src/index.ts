@@ -8,3 +8,7 @@ export * from './random/index';
 export * from './spec/index';
 export { LayersEncoder } from './encoders/layers-encoder';
 export type { LayersEncoderParts } from './encoders/layers-encoder';
+export * from './transforms/index';
+export type { EncodeOptions } from './encoders/encode';
+export { encode } from './encoders/encode';
+export { validateEncoderInput } from './encoders/validate-encoder-input';
