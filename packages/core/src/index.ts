@@ -12,3 +12,5 @@ export * from './transforms/index';
 export type { EncodeOptions } from './encoders/encode';
 export { encode } from './encoders/encode';
 export { validateEncoderInput } from './encoders/validate-encoder-input';
+export * from './training/index';
+export * from './checkpoint/index';

@@ -1,0 +1,16 @@
+export type { AdamOptions } from './adam';
+export { AdamOptimizer, createAdam } from './adam';
+export type { AdamWOptions } from './adamw';
+export { createAdamW } from './adamw';
+export { checkRate } from './check-rate';
+export type { OptimizerOptions } from './create-optimizer';
+export { createOptimizer } from './create-optimizer';
+export type { LarsOptions } from './lars';
+export { createLars, LarsOptimizer } from './lars';
+export type { Optimizer, OptimizerName, TrainableParameter } from './optimizer';
+export type { SgdOptions } from './sgd';
+export { createSgd, SgdOptimizer } from './sgd';
+export type { SlotReader } from './slot-optimizer';
+export { SlotOptimizer } from './slot-optimizer';
+export type { WeightDecayExclusion } from './weight-decay-exclusion';
+export { isExcludedFromWeightDecay } from './weight-decay-exclusion';
