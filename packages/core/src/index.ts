@@ -14,3 +14,4 @@ export { encode } from './encoders/encode';
 export { validateEncoderInput } from './encoders/validate-encoder-input';
 export * from './training/index';
 export * from './checkpoint/index';
+export * from './finetune/index';
