@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArguments, UsageError } from './parse-bench-arguments';
+
+describe('parseBenchArguments', () => {
+  it('defaults to both workloads, 10 timed steps after 3 warm-up steps, 2 rounds, PyTorch on', () => {
+    const options = parseBenchArguments([], {});
+    expect(options).toMatchObject({
+      workloads: ['gpt', 'simclr'],
+      backends: undefined,
+      steps: 10,
+      warmup: 3,
+      rounds: 2,
+      torch: true,
+      python: '/usr/bin/python3',
+      torchThreads: 2,
+      json: undefined,
+    });
+  });
+
+  it('reads every option, in both --flag value and --flag=value forms', () => {
+    const options = parseBenchArguments(
+      [
+        '--workloads',
+        'simclr',
+        '--steps=12',
+        '--warmup',
+        '4',
+        '--rounds',
+        '3',
+        '--backend',
+        'wasm,cpu',
+        '--no-torch',
+        '--python',
+        '/opt/py',
+        '--torch-threads',
+        '1',
+        '--json',
+        'out.json',
+        '--seed',
+        '7',
+        '--matmul-size',
+        '256',
+      ],
+      {},
+    );
+    expect(options).toMatchObject({
+      workloads: ['simclr'],
+      steps: 12,
+      warmup: 4,
+      rounds: 3,
+      backends: ['wasm', 'cpu'],
+      torch: false,
+      python: '/opt/py',
+      torchThreads: 1,
+      json: 'out.json',
+      seed: 7,
+      matMulSize: 256,
+    });
+  });
+
+  it('takes the Python from SELFSUP_PYTHON, and --json without a file means stdout', () => {
+    expect(parseBenchArguments(['--json'], { SELFSUP_PYTHON: '/env/python' })).toMatchObject({
+      python: '/env/python',
+      json: '-',
+    });
+    expect(parseBenchArguments(['--json', '--no-torch'], {})).toMatchObject({
+      json: '-',
+      torch: false,
+    });
+  });
+
+  it('names the bad argument and what is accepted', () => {
+    const usage = (argv: string[]) => () => parseBenchArguments(argv, {});
+    expect(usage(['--workloads', 'gpt,bert'])).toThrow(
+      /--workloads takes a comma-separated list of gpt, simclr; got 'bert'/,
+    );
+    expect(usage(['--steps', '1'])).toThrow(/--steps needs an integer ≥ 2, got '1'/);
+    expect(usage(['--steps'])).toThrow(/--steps needs a value/);
+    expect(usage(['--rounds', '5', '--steps', '4'])).toThrow(
+      /--rounds \(5\) cannot exceed --steps \(4\)/,
+    );
+    expect(usage(['--fast'])).toThrow(/Unknown argument '--fast'.*--help/);
+    expect(usage(['--fast'])).toThrow(UsageError);
+    expect(usage(['--backend', 'wasm,tensorflow'])).toThrow(
+      /--backend takes a comma-separated list of .*wasm.*; got 'tensorflow'/,
+    );
+  });
+});

@@ -1,0 +1,201 @@
+import { type BackendName, backendNames } from '@selfsup/core';
+import type { WorkloadName } from '../workloads/workload';
+
+/** Everything `pnpm bench` can be told on its command line. */
+export type BenchOptions = {
+  /** Workloads to run, in order. @default ['gpt', 'simclr'] */
+  readonly workloads: readonly WorkloadName[];
+  /** Backends to run, in order; undefined: wasm, plus tfjs-node ('node') when installed. */
+  readonly backends: readonly BackendName[] | undefined;
+  /** Timed steps per workload and backend (split over the rounds). @default 10 */
+  readonly steps: number;
+  /** Untimed warm-up steps before timing. @default 3 */
+  readonly warmup: number;
+  /** Interleaved rounds (ours A, PyTorch A, ours B, PyTorch B, … repeated). @default 2 */
+  readonly rounds: number;
+  /** Run the PyTorch reference when importable. @default true */
+  readonly torch: boolean;
+  /** The Python with torch. @default SELFSUP_PYTHON, else /usr/bin/python3 */
+  readonly python: string;
+  /** Threads of the PyTorch reference. @default 2 */
+  readonly torchThreads: number;
+  /** Where --json writes: a path, '-' for stdout, undefined for no JSON. */
+  readonly json: string | undefined;
+  /** Seed of weights and data. @default 0 */
+  readonly seed: number;
+  /** n of the n×n·n×n matMul ceiling. @default 512 */
+  readonly matMulSize: number;
+  /** Print the help and exit. */
+  readonly help: boolean;
+};
+
+/** A command-line mistake: the CLI prints it with the help hint and exits with code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The `--help` text. */
+export const benchHelp = `usage: pnpm bench [options]      (or: node bench/dist/cli.js [options])
+
+Times selfsup's training steps on tfjs backends, interleaved with the repo's PyTorch reference.
+
+options:
+  --workloads LIST     comma-separated: gpt, simclr                        (default gpt,simclr)
+  --backend LIST       comma-separated selfsup backends: wasm, node, node-gpu, cpu, …
+                       (default: wasm, plus node when @tensorflow/tfjs-node is installed;
+                        cpu takes minutes per step: only on request)
+  --steps N            timed steps per workload and backend, median reported  (default 10)
+  --warmup N           untimed warm-up steps first                          (default 3)
+  --rounds N           interleaved rounds (ours A, torch A, ours B, torch B)  (default 2)
+  --no-torch           skip the PyTorch reference
+  --python PATH        the Python with torch  (default $SELFSUP_PYTHON, else /usr/bin/python3)
+  --torch-threads N    torch.set_num_threads of the reference               (default 2)
+  --json [FILE]        write the figures as JSON to FILE (or to stdout when FILE is omitted or
+                       '-'; the table then goes to stderr)
+  --seed N             seed of weights and data                             (default 0)
+  --matmul-size N      size of the n×n·n×n matMul ceiling                   (default 512)
+  -h, --help           this text
+
+exit code: 0 all workloads ran and their loss fell, 1 a workload failed, 2 bad usage.`;
+
+const workloadNames: readonly WorkloadName[] = ['gpt', 'simclr'];
+
+/**
+ * Parses `pnpm bench`'s command line.
+ *
+ * @param argv the arguments after the script (`process.argv.slice(2)`).
+ * @param environment where `SELFSUP_PYTHON` is read from.
+ * @default environment process.env
+ * @returns the options, defaults filled in.
+ * @throws UsageError naming the bad argument and what is accepted.
+ * @example parseBenchArguments(['--workloads', 'gpt', '--steps', '12'])
+ */
+export function parseBenchArguments(
+  argv: readonly string[],
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): BenchOptions {
+  let workloads: readonly WorkloadName[] = workloadNames;
+  let backends: readonly BackendName[] | undefined;
+  let steps = 10;
+  let warmup = 3;
+  let rounds = 2;
+  let torch = true;
+  let python = environment.SELFSUP_PYTHON ?? '/usr/bin/python3';
+  let torchThreads = 2;
+  let json: string | undefined;
+  let seed = 0;
+  let matMulSize = 512;
+  let help = false;
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!;
+    const [flag, inlineValue] =
+      argument.startsWith('--') && argument.includes('=')
+        ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
+        : [argument, undefined];
+    const value = (): string => {
+      if (inlineValue !== undefined) return inlineValue;
+      const next = argv[index + 1];
+      if (next === undefined || next.startsWith('--'))
+        throw new UsageError(`${flag} needs a value.`);
+      index += 1;
+      return next;
+    };
+    const integer = (minimum: number): number => {
+      const text = value();
+      const parsed = Number(text);
+      if (!Number.isInteger(parsed) || parsed < minimum) {
+        throw new UsageError(`${flag} needs an integer ≥ ${minimum}, got '${text}'.`);
+      }
+      return parsed;
+    };
+    switch (flag) {
+      case '--workloads': {
+        const names = value()
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== '');
+        const unknown = names.filter((name) => !workloadNames.includes(name as WorkloadName));
+        if (names.length === 0 || unknown.length > 0) {
+          throw new UsageError(
+            `--workloads takes a comma-separated list of ${workloadNames.join(', ')}; got '${unknown.join(',')}'.`,
+          );
+        }
+        workloads = [...new Set(names as WorkloadName[])];
+        break;
+      }
+      case '--backend':
+      case '--backends': {
+        const names = value()
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== '');
+        const unknown = names.filter((name) => !(backendNames as readonly string[]).includes(name));
+        if (names.length === 0 || unknown.length > 0) {
+          throw new UsageError(
+            `${flag} takes a comma-separated list of ${backendNames.join(', ')}; got '${unknown.join(',')}'.`,
+          );
+        }
+        backends = [...new Set(names as BackendName[])];
+        break;
+      }
+      case '--steps':
+        steps = integer(2);
+        break;
+      case '--warmup':
+        warmup = integer(0);
+        break;
+      case '--rounds':
+        rounds = integer(1);
+        break;
+      case '--no-torch':
+        torch = false;
+        break;
+      case '--python':
+        python = value();
+        break;
+      case '--torch-threads':
+        torchThreads = integer(1);
+        break;
+      case '--json': {
+        const next = argv[index + 1];
+        if (inlineValue !== undefined) json = inlineValue;
+        else if (next !== undefined && !next.startsWith('--')) {
+          json = next;
+          index += 1;
+        } else json = '-';
+        break;
+      }
+      case '--seed':
+        seed = integer(0);
+        break;
+      case '--matmul-size':
+        matMulSize = integer(1);
+        break;
+      case '-h':
+      case '--help':
+        help = true;
+        break;
+      default:
+        throw new UsageError(`Unknown argument '${argument}'. Run with --help for the options.`);
+    }
+  }
+  if (rounds > steps) {
+    throw new UsageError(
+      `--rounds (${rounds}) cannot exceed --steps (${steps}): each round times at least one step.`,
+    );
+  }
+  return {
+    workloads,
+    backends,
+    steps,
+    warmup,
+    rounds,
+    torch,
+    python,
+    torchThreads,
+    json,
+    seed,
+    matMulSize,
+    help,
+  };
+}

@@ -1,0 +1,351 @@
+import { type BackendName, initBackend } from '@selfsup/core';
+import type { BenchOptions } from './arguments/parse-bench-arguments';
+import { type MatMulCeiling, measureMatMulCeiling } from './measure/matmul-ceiling';
+import { median } from './measure/median';
+import type { BenchReport, LossCheck, TorchResult, WorkloadResult } from './report/bench-report';
+import { machineInfo } from './report/machine-info';
+import { findTorch, type TorchAvailability } from './torch/find-torch';
+import { TorchReferenceSession } from './torch/torch-reference-session';
+import { allWorkloads } from './workloads/all-workloads';
+import type { TrainingStep, Workload, WorkloadName } from './workloads/workload';
+import { adapterSources } from './workloads/workload-adapters';
+
+/** Where progress lines go (stderr in the CLI, so stdout stays clean for --json). */
+export type ProgressLog = (line: string) => void;
+
+/** The state of one workload on one backend while its rounds run. */
+type LiveWorkload = {
+  readonly workload: Workload;
+  readonly backend: string;
+  readonly threads: number;
+  step?: TrainingStep;
+  parameterCount?: number;
+  readonly stepTimesMs: number[];
+  readonly losses: number[];
+  readonly torchTimesMs: number[];
+  readonly torchLosses: number[];
+  torchParameterCount?: number;
+  error?: string;
+  torchError?: string;
+};
+
+/**
+ * Splits `steps` timed steps into `rounds` near-equal rounds (larger ones first).
+ *
+ * @param steps the total.
+ * @param rounds how many rounds (≤ steps).
+ * @returns the size of each round.
+ * @example splitIntoRounds(10, 3) // [4, 3, 3]
+ */
+export function splitIntoRounds(steps: number, rounds: number): number[] {
+  return Array.from(
+    { length: rounds },
+    (_, round) => Math.floor(steps / rounds) + (round < steps % rounds ? 1 : 0),
+  );
+}
+
+/**
+ * Whether the loss fell over the timed steps: all finite and the last below the first.
+ *
+ * @param losses the timed steps' losses, in order.
+ * @returns the verdict.
+ * @example checkLoss([4.2, 4.1, 3.9]) // 'fell'
+ */
+export function checkLoss(losses: readonly number[]): LossCheck {
+  if (losses.length === 0 || losses.some((loss) => !Number.isFinite(loss))) return 'not finite';
+  return losses[losses.length - 1]! < losses[0]! ? 'fell' : 'did not fall';
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+/** Runs `count` timed steps of a live workload; stops at the first non-finite loss. */
+function runOurSteps(live: LiveWorkload, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    const loss = live.step!.step();
+    live.stepTimesMs.push(performance.now() - start);
+    live.losses.push(loss);
+    if (!Number.isFinite(loss)) {
+      throw new Error(
+        `loss is ${loss} at step ${live.losses.length}: the training step is numerically broken.`,
+      );
+    }
+  }
+}
+
+/** Starts the PyTorch sessions of the selected workloads (each warmed up). */
+async function startTorchSessions(
+  workloads: readonly Workload[],
+  options: BenchOptions,
+  torch: TorchAvailability,
+  log: ProgressLog,
+): Promise<Map<WorkloadName, TorchReferenceSession | string>> {
+  const sessions = new Map<WorkloadName, TorchReferenceSession | string>();
+  for (const workload of workloads) {
+    if (!torch.available) {
+      sessions.set(workload.name, torch.reason);
+      continue;
+    }
+    log(
+      `[torch] ${workload.name}: starting ${workload.referenceScript} (${options.warmup} warm-up steps, ${options.torchThreads} threads)…`,
+    );
+    try {
+      sessions.set(
+        workload.name,
+        await TorchReferenceSession.start({
+          python: torch.python,
+          script: workload.referenceScript,
+          threads: options.torchThreads,
+          warmup: options.warmup,
+          seed: options.seed,
+        }),
+      );
+    } catch (error) {
+      log(`[torch] ${workload.name}: ${message(error)}`);
+      sessions.set(workload.name, message(error));
+    }
+  }
+  return sessions;
+}
+
+/** Starts a backend (its one-line report goes to `log`); its threads, or why it cannot start. */
+async function startBackend(
+  backend: BackendName,
+  log: ProgressLog,
+): Promise<{ threads: number } | { reason: string }> {
+  try {
+    const info = await initBackend({ backend, onReport: (line) => log(line) });
+    return { threads: info.threads };
+  } catch (error) {
+    return { reason: message(error) };
+  }
+}
+
+/** Turns a finished live workload into its result row. */
+function toResult(
+  live: LiveWorkload,
+  ceiling: MatMulCeiling | undefined,
+  torchFramework: string,
+  torchThreads: number,
+): WorkloadResult {
+  const { workload } = live;
+  const timedLosses = live.losses.slice(live.losses.length - live.stepTimesMs.length);
+  const base = {
+    workload: workload.name,
+    description: workload.description,
+    backend: live.backend,
+    threads: live.threads,
+    unit: workload.unit,
+    flopsPerStep: workload.flopsPerStep,
+    stepTimesMs: live.stepTimesMs.map((time) => Math.round(time * 100) / 100),
+    losses: live.losses,
+    ...(live.parameterCount === undefined ? {} : { parameterCount: live.parameterCount }),
+    ...(live.error === undefined ? {} : { error: live.error }),
+    ...(live.torchError === undefined ? {} : { torchError: live.torchError }),
+  };
+  let torch: TorchResult | undefined;
+  if (live.torchTimesMs.length > 0) {
+    const torchMedian = median(live.torchTimesMs);
+    torch = {
+      framework: torchFramework,
+      threads: torchThreads,
+      msPerStep: torchMedian,
+      throughput: (workload.unitsPerStep * 1000) / torchMedian,
+      stepTimesMs: live.torchTimesMs,
+      lossFirst: live.torchLosses[0]!,
+      lossLast: live.torchLosses[live.torchLosses.length - 1]!,
+      ...(live.torchParameterCount === undefined
+        ? {}
+        : { parameterCount: live.torchParameterCount }),
+    };
+  }
+  if (live.stepTimesMs.length === 0 || live.error !== undefined) {
+    return { ...base, ...(torch === undefined ? {} : { torch }) };
+  }
+  const msPerStep = median(live.stepTimesMs);
+  const throughput = (workload.unitsPerStep * 1000) / msPerStep;
+  const gflops = workload.flopsPerStep / (msPerStep * 1e6);
+  return {
+    ...base,
+    msPerStep,
+    throughput,
+    gflops,
+    ...(ceiling === undefined ? {} : { fractionOfMatMulCeiling: gflops / ceiling.gflops }),
+    lossFirst: timedLosses[0]!,
+    lossLast: timedLosses[timedLosses.length - 1]!,
+    lossCheck: checkLoss(timedLosses),
+    ...(torch === undefined ? {} : { torch, ratio: throughput / torch.throughput }),
+  };
+}
+
+/**
+ * Runs the whole benchmark: for each backend, every workload's warm-up, then interleaved rounds
+ * (ours A, PyTorch A, ours B, PyTorch B, …) with the matMul ceiling measured before each round;
+ * medians, FLOP rates, loss checks and ratios.
+ *
+ * @param options the parsed command line.
+ * @param log where progress lines go.
+ * @returns the report (`formatResultsTable` prints it; --json writes it).
+ * @example const report = await runBench(parseBenchArguments(['--workloads', 'gpt']), console.error);
+ */
+export async function runBench(options: BenchOptions, log: ProgressLog): Promise<BenchReport> {
+  const machine = machineInfo();
+  const workloads = options.workloads.map((name) => allWorkloads[name]);
+  const torch: TorchAvailability = options.torch
+    ? findTorch(options.python)
+    : { available: false, python: options.python, reason: 'skipped (--no-torch)' };
+  if (options.torch && !torch.available)
+    log(`PyTorch reference unavailable: ${torch.reason}; continuing without it.`);
+  const sessions = await startTorchSessions(workloads, options, torch, log);
+  const torchFramework = torch.available ? `pytorch ${torch.version}` : '';
+  const requested: readonly BackendName[] = options.backends ?? ['wasm', 'node'];
+  const skippedBackends: { backend: string; reason: string }[] = [];
+  const matMulCeilings: Record<string, MatMulCeiling> = {};
+  const results: WorkloadResult[] = [];
+  const rounds = splitIntoRounds(options.steps, options.rounds);
+  try {
+    for (const backend of requested) {
+      const started = await startBackend(backend, log);
+      if ('reason' in started) {
+        const optional = options.backends === undefined && backend === 'node';
+        const reason = optional
+          ? '@tensorflow/tfjs-node is not installed (pnpm add @tensorflow/tfjs-node@4.22.0 to bench it)'
+          : started.reason;
+        log(`[${backend}] skipped: ${reason}`);
+        skippedBackends.push({ backend, reason });
+        if (!optional) {
+          for (const workload of workloads) {
+            results.push({
+              workload: workload.name,
+              description: workload.description,
+              backend,
+              threads: 0,
+              unit: workload.unit,
+              flopsPerStep: workload.flopsPerStep,
+              stepTimesMs: [],
+              losses: [],
+              error: `backend did not start: ${reason}`,
+            });
+          }
+        }
+        continue;
+      }
+      // The ceiling is measured before every round too (the machine's load drifts); median of all.
+      const ceilingTimes: number[] = [];
+      const measureCeiling = (when: string): void => {
+        const measured = measureMatMulCeiling(options.matMulSize);
+        ceilingTimes.push(measured.msPerProduct);
+        log(
+          `[${backend}] matMul ${measured.size}³ ${when}: ${measured.msPerProduct.toFixed(1)} ms, ${measured.gflops.toFixed(1)} GFLOP/s`,
+        );
+      };
+      measureCeiling('at start');
+      const live: LiveWorkload[] = [];
+      for (const workload of workloads) {
+        const entry: LiveWorkload = {
+          workload,
+          backend,
+          threads: started.threads,
+          stepTimesMs: [],
+          losses: [],
+          torchTimesMs: [],
+          torchLosses: [],
+        };
+        live.push(entry);
+        try {
+          entry.step = workload.createStep(options.seed);
+          entry.parameterCount = entry.step.parameterCount;
+          const start = performance.now();
+          for (let i = 0; i < options.warmup; i++) {
+            const loss = entry.step.step();
+            entry.losses.push(loss);
+            if (!Number.isFinite(loss))
+              throw new Error(
+                `loss is ${loss} at warm-up step ${i + 1}: the training step is numerically broken.`,
+              );
+          }
+          log(
+            `[${backend}] ${workload.name}: ${entry.parameterCount.toLocaleString('en-US')} parameters, ${options.warmup} warm-up steps in ${((performance.now() - start) / 1000).toFixed(1)} s${entry.losses.length > 0 ? `, loss ${entry.losses.map((loss) => loss.toFixed(3)).join(', ')}` : ''}`,
+          );
+        } catch (error) {
+          entry.error = message(error);
+          log(`[${backend}] ${workload.name} failed: ${entry.error}`);
+        }
+      }
+      for (const [round, count] of rounds.entries()) {
+        if (round > 0) measureCeiling(`before round ${round + 1}`);
+        for (const entry of live) {
+          const name = entry.workload.name;
+          if (entry.error === undefined) {
+            try {
+              runOurSteps(entry, count);
+              const times = entry.stepTimesMs.slice(-count);
+              log(
+                `[${backend}] ${name} round ${round + 1}/${rounds.length}: ${count} steps, median ${median(times).toFixed(1)} ms, loss ${entry.losses[entry.losses.length - 1]!.toFixed(4)}`,
+              );
+            } catch (error) {
+              entry.error = message(error);
+              log(`[${backend}] ${name} failed: ${entry.error}`);
+            }
+          }
+          const session = sessions.get(name);
+          if (session instanceof TorchReferenceSession) {
+            try {
+              const torchRound = await session.run(count);
+              if (typeof session.info.params === 'number')
+                entry.torchParameterCount = session.info.params;
+              entry.torchTimesMs.push(...torchRound.timesMs);
+              entry.torchLosses.push(...torchRound.losses);
+              log(
+                `[torch] ${name} round ${round + 1}/${rounds.length}: ${count} steps, median ${median(torchRound.timesMs).toFixed(1)} ms, loss ${torchRound.losses[torchRound.losses.length - 1]!.toFixed(4)}`,
+              );
+            } catch (error) {
+              entry.torchError = message(error);
+              sessions.set(name, entry.torchError);
+              log(`[torch] ${name} failed: ${entry.torchError}`);
+            }
+          } else if (session !== undefined && torch.available) {
+            entry.torchError = session;
+          }
+        }
+      }
+      const msPerProduct = median(ceilingTimes);
+      const ceiling = {
+        size: options.matMulSize,
+        msPerProduct,
+        gflops: (2 * options.matMulSize ** 3) / (msPerProduct * 1e6),
+      };
+      matMulCeilings[backend] = ceiling;
+      for (const entry of live) {
+        entry.step?.dispose();
+        results.push(toResult(entry, ceiling, torchFramework, options.torchThreads));
+      }
+    }
+  } finally {
+    for (const session of sessions.values()) {
+      if (session instanceof TorchReferenceSession) await session.close();
+    }
+  }
+  return {
+    machine,
+    settings: {
+      workloads: options.workloads,
+      backends: requested.filter(
+        (backend) => !skippedBackends.some((skipped) => skipped.backend === backend),
+      ),
+      steps: options.steps,
+      warmup: options.warmup,
+      rounds: options.rounds,
+      seed: options.seed,
+    },
+    adapters: adapterSources,
+    torch: torch.available
+      ? { available: true, python: torch.python, version: torch.version }
+      : { available: false, python: torch.python, reason: torch.reason },
+    matMulCeilings,
+    skippedBackends,
+    results,
+  };
+}

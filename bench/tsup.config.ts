@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { cli: 'src/cli.ts' },
+  format: ['esm'],
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  banner: { js: '#!/usr/bin/env node' },
+  // Bundling tfjs-backend-wasm breaks its .wasm lookup: keep tfjs and core (which loads it) external.
+  external: [/^@tensorflow\//, /^@selfsup\//],
+});
