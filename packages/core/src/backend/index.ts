@@ -1,3 +1,3 @@
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';
-export { initBackend } from './init-backend';
-export { registerWasmKernels } from './wasm-kernels/register-wasm-kernels';
+export { backendNames, getBackendInfo, initBackend } from './init-backend';
+export { registerWasmKernels, wasmKernelConfigs } from './wasm-kernels/register-wasm-kernels';

@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../init-backend';
+import { expectNoLeak, expectWasmMatchesCpu, seededNormal } from './kernel-test-helpers';
+
+describe('BatchMatMul on wasm', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+  });
+
+  const combos: Array<[boolean, boolean]> = [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ];
+
+  it.each(combos)(
+    '2-D matMul with transposeA=%s transposeB=%s matches cpu, forward and gradients',
+    async (transposeA, transposeB) => {
+      await expectWasmMatchesCpu(`2-D ${transposeA} ${transposeB}`, () => {
+        const a = seededNormal(transposeA ? [5, 3] : [3, 5], 1);
+        const b = seededNormal(transposeB ? [4, 5] : [5, 4], 2);
+        const product = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, transposeA, transposeB);
+        const gradients = tf.grads((x: tf.Tensor, y: tf.Tensor) => product(x, y).square().sum())([
+          a,
+          b,
+        ]);
+        return [product(a, b), ...gradients];
+      });
+    },
+  );
+
+  it.each(combos)(
+    '3-D batched matMul with transposeA=%s transposeB=%s matches cpu with gradients',
+    async (transposeA, transposeB) => {
+      await expectWasmMatchesCpu(`3-D ${transposeA} ${transposeB}`, () => {
+        const a = seededNormal(transposeA ? [3, 5, 2] : [3, 2, 5], 3);
+        const b = seededNormal(transposeB ? [3, 4, 5] : [3, 5, 4], 4);
+        const gradients = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+          tf.matMul(x, y, transposeA, transposeB).square().sum(),
+        )([a, b]);
+        return [tf.matMul(a, b, transposeA, transposeB), ...gradients];
+      });
+    },
+  );
+
+  it('4-D attention products (q·kᵀ, p·v) match cpu with gradients', async () => {
+    await expectWasmMatchesCpu('attention', () => {
+      const q = seededNormal([2, 3, 4, 5], 5);
+      const k = seededNormal([2, 3, 4, 5], 6);
+      const v = seededNormal([2, 3, 4, 5], 7);
+      const attend = (query: tf.Tensor, key: tf.Tensor, value: tf.Tensor) =>
+        tf.matMul(tf.softmax(tf.matMul(query, key, false, true)), value);
+      return [
+        attend(q, k, v),
+        ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => attend(a, b, c).square().sum())([
+          q,
+          k,
+          v,
+        ]),
+      ];
+    });
+  });
+
+  it('broadcasts batch dims: 3-D × 2-D, 2-D × 3-D, and [2,1] × [1,3]', async () => {
+    await expectWasmMatchesCpu('3-D x 2-D', () => [
+      tf.matMul(seededNormal([2, 3, 4], 8), seededNormal([4, 5], 9)),
+      tf.matMul(seededNormal([2, 4, 3], 8), seededNormal([5, 4], 9), true, true),
+    ]);
+    await expectWasmMatchesCpu('2-D x 3-D', () => [
+      tf.matMul(seededNormal([3, 4], 10), seededNormal([2, 4, 5], 11)),
+    ]);
+    // tfjs-cpu mishandles batch dims that broadcast both ways, so its reference gets explicit copies.
+    await expectWasmMatchesCpu('[2,1] x [1,3]', () => {
+      const a = seededNormal([2, 1, 3, 4], 12);
+      const b = seededNormal([1, 3, 5, 4], 13);
+      if (tf.getBackend() === 'cpu')
+        return [
+          tf.matMul(tf.broadcastTo(a, [2, 3, 3, 4]), tf.broadcastTo(b, [2, 3, 5, 4]), false, true),
+        ];
+      return [tf.matMul(a, b, false, true)];
+    });
+  });
+
+  it('gradients of a dense layer on 2-D input (dY·Wᵀ, Xᵀ·dY) match cpu', async () => {
+    await expectWasmMatchesCpu('dense', () => {
+      const x = seededNormal([6, 4], 14);
+      const w = seededNormal([4, 3], 15);
+      return tf.grads((input: tf.Tensor, weights: tf.Tensor) =>
+        tf.relu(tf.matMul(input, weights)).sum(),
+      )([x, w]);
+    });
+  });
+
+  it('handles empty and K = 0 products', async () => {
+    const empty = tf.matMul(tf.zeros([0, 3]), tf.ones([3, 2]));
+    expect(empty.shape).toEqual([0, 2]);
+    const zeroInner = tf.matMul(tf.ones([2, 0]), tf.ones([0, 3]));
+    expect(Array.from(zeroInner.dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
+    tf.dispose([empty, zeroInner]);
+  });
+
+  it('rejects mismatched inner dimensions and non-float inputs with a clear message', () => {
+    const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, boolean>) =>
+      tf.tidy(() => tf.engine().runKernel(name, inputs, attrs));
+    expect(() =>
+      run(
+        'BatchMatMul',
+        { a: tf.ones([2, 3]), b: tf.ones([4, 2]) },
+        { transposeA: false, transposeB: false },
+      ),
+    ).toThrow(/inner shapes \(3\) and \(4\)/);
+    expect(() =>
+      run(
+        'BatchMatMul',
+        { a: tf.ones([2, 2], 'int32'), b: tf.ones([2, 2], 'int32') },
+        { transposeA: false, transposeB: false },
+      ),
+    ).toThrow(/float32 only/);
+  });
+
+  it('leaks no tensors or backend data, forward and backward', async () => {
+    await expectNoLeak(() => {
+      const a = seededNormal([2, 3, 4], 16);
+      const b = seededNormal([2, 5, 4], 17);
+      const c = seededNormal([2, 3, 5], 18);
+      return [
+        tf.matMul(a, b, false, true),
+        ...tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, true, false).sum())([a, c]),
+      ];
+    });
+  });
+
+  it('reuses the same weights across calls correctly (XNNPACK operator cache)', async () => {
+    await expectWasmMatchesCpu('weight reuse', () => {
+      const w = seededNormal([4, 6], 22);
+      const first = tf.matMul(seededNormal([3, 4], 19), w);
+      const second = tf.matMul(seededNormal([5, 4], 20), w);
+      const reshaped = tf.matMul(seededNormal([2, 6], 21), w.reshape([6, 4]));
+      return [first, second, reshaped];
+    });
+  });
+});

@@ -1,0 +1,2 @@
+export type { RotationPredictionBatch, RotationPredictionOptions } from './rotation-prediction';
+export { createRotationPrediction } from './rotation-prediction';
