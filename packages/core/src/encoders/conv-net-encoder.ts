@@ -22,8 +22,8 @@ export const convNetEncoderOptionsSchema = z.strictObject({
   kernelSize: positiveInteger.default(3),
   /** BatchNormalization after each conv (the conv then has no bias). @default true */
   batchNormalization: z.boolean().default(true),
-  /** BatchNormalization momentum. @default 0.99 */
-  batchNormalizationMomentum: z.number().min(0).max(1).default(0.99),
+  /** BatchNormalization momentum (weight of the old moving statistics; PyTorch's default). @default 0.9 */
+  batchNormalizationMomentum: z.number().min(0).max(1).default(0.9),
   /** Size of the representation (the dense layer, followed by ReLU). @default 128 */
   outputSize: positiveInteger.default(128),
   /** Seed of the weight initializers. @default 0 */

@@ -5,13 +5,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/init-backend';
 import { saveCheckpoint } from '../checkpoint/save-checkpoint';
+import type { EncoderConfigV1 } from '../spec/encoder-v1';
 import type { ObjectiveV1 } from '../spec/objective-v1';
 import { expectTensorsClose } from '../test/compare-tensors';
 import { expectNoTensorLeak } from '../test/expect-no-tensor-leak';
 import { builtInEncoders, cloneEncoder, createEncoder } from './create-encoder';
 import { loadEncoder } from './load-encoder';
 
-const smallConfigs = [
+const smallConfigs: EncoderConfigV1[] = [
   { type: 'mlp', inputShape: [6], hiddenSizes: [5, 4] },
   { type: 'conv-net', inputShape: [8, 8, 1], channels: [2, 3], outputSize: 4 },
   { type: 'transformer', vocabularySize: 11, maxLength: 6, embeddingSize: 8, layers: 1, heads: 2 },

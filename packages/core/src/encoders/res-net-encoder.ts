@@ -24,8 +24,8 @@ export const resNetEncoderOptionsSchema = z.strictObject({
     .default(8),
   /** Filters of the first stage; the second and third stages have 2× and 4×. @default 16 */
   width: positiveInteger.default(16),
-  /** BatchNormalization momentum. @default 0.99 */
-  batchNormalizationMomentum: z.number().min(0).max(1).default(0.99),
+  /** BatchNormalization momentum (weight of the old moving statistics; PyTorch's default). @default 0.9 */
+  batchNormalizationMomentum: z.number().min(0).max(1).default(0.9),
   /** Seed of the weight initializers. @default 0 */
   seed: z.number().int().min(0).default(0),
 });

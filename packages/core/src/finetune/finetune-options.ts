@@ -60,6 +60,12 @@ export const finetuneOptionsSchema = z.object({
   numClasses: z.number().int().min(2).optional(),
   /** Maximum number of passes over the training set (exact count without early stopping). @default 30 */
   epochs: z.number().int().min(1).default(30),
+  /**
+   * At least this many optimizer steps: on small labeled sets (a few labels per class) the epochs
+   * are raised so that training is not cut short by the label count. Early stopping still applies.
+   * @default 0
+   */
+  minimumSteps: z.number().int().min(0).default(0),
   /** Training batch size. @default 32 */
   batchSize: z.number().int().min(1).default(32),
   /** Batch size of feature extraction and prediction (never the whole set at once). @default 256 */

@@ -308,13 +308,17 @@ export async function finetune(
     };
 
     const records: FinetuneEpochRecord[] = [];
+    const epochCount = Math.max(
+      epochs,
+      Math.ceil(resolved.minimumSteps / Math.ceil(trainSet.count / batchSize)),
+    );
     const monitor =
       validationSet !== undefined && resolved.earlyStopping !== false
-        ? createEarlyStoppingMonitor(resolved.earlyStopping, epochs, trainingModels)
+        ? createEarlyStoppingMonitor(resolved.earlyStopping, epochCount, trainingModels)
         : undefined;
     let stoppedEarly = false;
     try {
-      for (let epoch = 1; epoch <= epochs; epoch++) {
+      for (let epoch = 1; epoch <= epochCount; epoch++) {
         const order = new SeededRandom(deriveSeed(seed, ORDER_PURPOSE, epoch)).permutation(
           trainSet.count,
         );
@@ -386,7 +390,7 @@ export async function finetune(
         const stop = monitor?.update(record) ?? false;
         resolved.onProgress?.({
           epoch,
-          epochs,
+          epochs: epochCount,
           trainLoss,
           ...(record.validationLoss === undefined ? {} : { validationLoss: record.validationLoss }),
           ...(record.validationAccuracy === undefined

@@ -58,6 +58,11 @@ export const labelEfficiencyOptionsSchema = z.object({
   recipe: z
     .custom<FinetuneRecipe>((value) => typeof value === 'object' && value !== null)
     .default({}),
+  /**
+   * Every run trains at least this many optimizer steps (epochs are raised on small subsets), so
+   * that tiny budgets are not also tiny trainings; the recipe's own `minimumSteps` wins. @default 200
+   */
+  minimumSteps: z.number().int().min(0).default(200),
   /** Fraction of each class of the labeled subset held out for early stopping. @default 0.2 */
   validationFraction: z.number().gt(0).lt(1).default(0.2),
   /** Below this many labels in some class, no validation part is carved and runs train a fixed number of epochs. @default 5 */

@@ -48,6 +48,7 @@ const study = (budgets: number[]): Promise<LabelEfficiencyResult> =>
     budgets,
     seeds: [0, 1, 2],
     recipe: { epochs: 30, batchSize: 8, learningRate: 0.05, earlyStopping: { patience: 4 } },
+    minimumSteps: 45,
   });
 
 describe('labelEfficiency', () => {
@@ -85,11 +86,12 @@ describe('labelEfficiency', () => {
       expect(entry.mean).toBeCloseTo(average, 12);
       expect(entry.std).toBeCloseTo(Math.sqrt(sampleVariance), 12);
     }
-    // Budget 8 (4 per class) trains a fixed number of epochs; budget 20 (10 per class) early-stops on a validation part.
+    // Budget 8 (4 per class) trains a fixed number of epochs, raised from 30 to 45 by minimumSteps
+    // (one batch of 8 per epoch); budget 20 (10 per class) early-stops on a validation part.
     expect(
       rows
         .filter((row) => row.budget === 8 && row.mode !== 'knn')
-        .every((row) => row.epochsTrained === 30 && row.bestEpoch === null),
+        .every((row) => row.epochsTrained === 45 && row.bestEpoch === null),
     ).toBe(true);
     expect(
       rows

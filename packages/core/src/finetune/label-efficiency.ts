@@ -50,7 +50,8 @@ const recipeOnlyKeys = [
  *    `epochsWithoutValidation` (default: the recipe's `epochs`) on every label.
  * 3. **Training**: every runner and mode gets the same subset, split, recipe (epochs, batch size,
  *    augmentation, early stopping), finetuning seed and encoder seed; only learning rates may differ
- *    per runner. The scratch baseline trains the whole encoder ('full').
+ *    per runner. Every run trains at least `minimumSteps` (200) optimizer steps, so a budget of 10
+ *    labels is not also a 10-step training. The scratch baseline trains the whole encoder ('full').
  * 4. **Evaluation**: on the full test split.
  *
  * Output: one row per run (`{ runner, mode, budget, labelCount, seed, accuracy, metrics, … }`) and a
@@ -125,10 +126,14 @@ export async function labelEfficiency(
       const train = split.validation === null ? labeled : selectExamples(pool, split.train);
       const validation =
         split.validation === null ? undefined : selectExamples(pool, split.validation);
+      const baseRecipe: FinetuneRecipe = {
+        minimumSteps: settings.minimumSteps,
+        ...settings.recipe,
+      };
       const runRecipe: FinetuneRecipe =
         split.validation === null
-          ? { ...settings.recipe, epochs: settings.epochsWithoutValidation ?? recipe.epochs }
-          : settings.recipe;
+          ? { ...baseRecipe, epochs: settings.epochsWithoutValidation ?? recipe.epochs }
+          : baseRecipe;
       try {
         for (const runner of settings.runners) {
           for (const mode of runner.modes) {

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 
 /** Options of {@link BatchNormalization}. */
 export type BatchNormalizationOptions = {
-  /** Weight of the old value in the moving averages: `moving = moving·momentum + batch·(1 − momentum)`. @default 0.99 */
+  /**
+   * Weight of the old value in the moving averages: `moving = moving·momentum + batch·(1 − momentum)`.
+   * 0.9 is PyTorch's default (its `momentum=0.1` is the weight of the new value); Keras' 0.99 leaves
+   * the inference statistics far from the data after the few hundred steps of small-data runs.
+   * @default 0.9
+   */
   readonly momentum?: number;
   /** Added to the variance before the square root. @default 1e-3 */
   readonly epsilon?: number;
@@ -62,7 +67,7 @@ export class BatchNormalization extends tf.layers.Layer {
     if (options.name !== undefined) layerArguments.name = options.name;
     if (options.trainable !== undefined) layerArguments.trainable = options.trainable;
     super(layerArguments);
-    this.momentum = options.momentum ?? 0.99;
+    this.momentum = options.momentum ?? 0.9;
     this.epsilon = options.epsilon ?? 1e-3;
     this.center = options.center ?? true;
     this.scale = options.scale ?? true;

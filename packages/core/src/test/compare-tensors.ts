@@ -77,8 +77,11 @@ export async function computeOnBackends(
     tf.dispose(outputs);
     return arrays;
   };
-  const reference = await run('cpu');
-  const actual = await run(backend);
-  await tf.setBackend(previous);
-  return { reference, actual };
+  try {
+    const reference = await run('cpu');
+    const actual = await run(backend);
+    return { reference, actual };
+  } finally {
+    await tf.setBackend(previous);
+  }
 }
