@@ -11,14 +11,15 @@ import {
   loadEncoder,
   pretrain,
 } from '@selfsup/core';
+import { expectTensorsClose } from '@selfsup/core/test';
 import { imageBatchSource, imagesToTensor, loadMnist, selectImages } from '@selfsup/data';
 import { createRotationPrediction } from '@selfsup/pretext-tasks';
-import { expectTensorsClose } from '@selfsup/core/test';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const range = (count: number) => Array.from({ length: count }, (_, i) => i);
-const smallConvNet = (seed: number) => createConvNetEncoder({ channels: [8, 16], outputSize: 64, seed });
+const smallConvNet = (seed: number) =>
+  createConvNetEncoder({ channels: [8, 16], outputSize: 64, seed });
 
 describe('pretrain → checkpoint → finetune on MNIST', () => {
   beforeAll(async () => {
@@ -29,7 +30,10 @@ describe('pretrain → checkpoint → finetune on MNIST', () => {
     const train = loadMnist('train');
     const test = loadMnist('test');
     // Pretrain on images the finetuning pool does not contain (labels unused).
-    const unlabeled = selectImages(train, range(4096).map((i) => 10_000 + i));
+    const unlabeled = selectImages(
+      train,
+      range(4096).map((i) => 10_000 + i),
+    );
     const directory = mkdtempSync(join(tmpdir(), 'selfsup-flow-'));
     const objective = createRotationPrediction({ encoder: smallConvNet(1), headHiddenUnits: 64 });
     const result = await pretrain(objective, imageBatchSource(unlabeled, { batchSize: 32 }), {
@@ -51,8 +55,14 @@ describe('pretrain → checkpoint → finetune on MNIST', () => {
     loaded.dispose();
     objective.dispose();
 
-    const pool = { inputs: imagesToTensor(train, range(2000)), labels: Int32Array.from(train.labels.subarray(0, 2000)) };
-    const heldOut = { inputs: imagesToTensor(test, range(1000)), labels: Int32Array.from(test.labels.subarray(0, 1000)) };
+    const pool = {
+      inputs: imagesToTensor(train, range(2000)),
+      labels: Int32Array.from(train.labels.subarray(0, 2000)),
+    };
+    const heldOut = {
+      inputs: imagesToTensor(test, range(1000)),
+      labels: Int32Array.from(test.labels.subarray(0, 1000)),
+    };
     const study = await labelEfficiency({
       train: pool,
       test: heldOut,
@@ -75,7 +85,9 @@ describe('pretrain → checkpoint → finetune on MNIST', () => {
       expect(row.accuracy).toBeGreaterThan(0.3);
     }
     for (const entry of study.summary.filter((item) => item.metric === 'accuracy')) {
-      const runs = study.rows.filter((row) => row.runner === entry.runner && row.mode === entry.mode);
+      const runs = study.rows.filter(
+        (row) => row.runner === entry.runner && row.mode === entry.mode,
+      );
       const mean = runs.reduce((sum, row) => sum + row.accuracy, 0) / runs.length;
       expect(entry.n).toBe(3);
       expect(entry.mean).toBeCloseTo(mean, 10);

@@ -1,6 +1,6 @@
 import { cac } from 'cac';
-import { registerQuickstartCommand } from './commands/quickstart-command';
 import { UsageError } from './commands/parse-flags';
+import { registerQuickstartCommand } from './commands/quickstart-command';
 
 const cli = cac('selfsup');
 registerQuickstartCommand(cli);

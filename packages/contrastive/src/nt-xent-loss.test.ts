@@ -10,7 +10,8 @@ function referenceLoss(rows: number[][], temperature: number): number {
     const norm = Math.hypot(...row);
     return row.map((value) => value / norm);
   });
-  const similarity = (a: number[], b: number[]) => a.reduce((sum, value, k) => sum + value * b[k]!, 0);
+  const similarity = (a: number[], b: number[]) =>
+    a.reduce((sum, value, k) => sum + value * b[k]!, 0);
   const half = rows.length / 2;
   let total = 0;
   for (let i = 0; i < rows.length; i++) {

@@ -26,7 +26,9 @@ export type NtXentResult = {
 export function ntXentLoss(projections: tf.Tensor2D, temperature = 0.5): NtXentResult {
   const [rows] = projections.shape;
   if (rows % 2 !== 0 || rows < 4) {
-    throw new Error(`NT-Xent needs [2N, D] projections with N ≥ 2 (two views of each example), got ${rows} rows.`);
+    throw new Error(
+      `NT-Xent needs [2N, D] projections with N ≥ 2 (two views of each example), got ${rows} rows.`,
+    );
   }
   if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}.`);
   const half = rows / 2;
@@ -34,7 +36,10 @@ export function ntXentLoss(projections: tf.Tensor2D, temperature = 0.5): NtXentR
     const normalized = tf.div(projections, tf.add(tf.norm(projections, 2, 1, true), 1e-12));
     // A large negative on the diagonal removes self-similarity from the softmax.
     const selfMask = tf.mul(tf.eye(rows), -1e9);
-    const logits = tf.add(tf.div(tf.matMul(normalized, tf.transpose(normalized)), temperature), selfMask);
+    const logits = tf.add(
+      tf.div(tf.matMul(normalized, tf.transpose(normalized)), temperature),
+      selfMask,
+    );
     const positives = tf.tensor1d(
       Array.from({ length: rows }, (_, i) => (i + half) % rows),
       'int32',

@@ -13,7 +13,10 @@ describe('createSimclr', () => {
   });
 
   it('learns to find the other view of each MNIST digit among the batch (loss falls, accuracy rises)', async () => {
-    const digits = selectImages(loadMnist('train'), Array.from({ length: 2048 }, (_, i) => i));
+    const digits = selectImages(
+      loadMnist('train'),
+      Array.from({ length: 2048 }, (_, i) => i),
+    );
     const objective = createSimclr({ encoder: smallEncoder() });
     const accuracies: number[] = [];
     const result = await pretrain(objective, imageBatchSource(digits, { batchSize: 32 }), {
@@ -24,7 +27,8 @@ describe('createSimclr', () => {
         accuracies.push(event.metrics.accuracy ?? Number.NaN);
       },
     });
-    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const mean = (values: number[]) =>
+      values.reduce((sum, value) => sum + value, 0) / values.length;
     // Chance is 1/63; within 50 small steps the positive already ranks first far more often.
     expect(mean(accuracies.slice(-10))).toBeGreaterThan(mean(accuracies.slice(0, 5)) + 0.05);
     expect(mean(result.history.slice(-10))).toBeLessThan(mean(result.history.slice(0, 5)) - 0.3);
@@ -36,16 +40,19 @@ describe('createSimclr', () => {
     const images = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 4) as tf.Tensor4D;
     await expectNoTensorLeak(() => {
       const outputs = tf.tidy(() => {
-        const { loss, metrics } = objective.doLoss({ images }, { step: 0, seed: 1, training: true });
+        const { loss, metrics } = objective.doLoss(
+          { images },
+          { step: 0, seed: 1, training: true },
+        );
         return [loss, ...Object.values(metrics ?? {})];
       });
       expect(Number.isFinite(outputs[0]!.dataSync()[0]!)).toBe(true);
       tf.dispose(outputs);
     });
     const single = tf.zeros([1, 28, 28, 1]) as tf.Tensor4D;
-    expect(() => tf.tidy(() => objective.doLoss(single, { step: 0, seed: 1, training: true }).loss)).toThrow(
-      /at least 2 images/,
-    );
+    expect(() =>
+      tf.tidy(() => objective.doLoss(single, { step: 0, seed: 1, training: true }).loss),
+    ).toThrow(/at least 2 images/);
     tf.dispose([images, single]);
     objective.dispose();
   });

@@ -43,10 +43,18 @@ export type SimclrBatch = tf.Tensor4D | { readonly images: tf.Tensor4D };
  * await pretrain(objective, imageBatchSource(loadMnist('train'), { batchSize: 128 }), { steps: 500 });
  */
 export function createSimclr(options: SimclrOptions): ObjectiveV1<SimclrBatch> {
-  const { encoder, projectionSize = 64, temperature = 0.5, views = mnistViewPreset, seed = 0 } = options;
+  const {
+    encoder,
+    projectionSize = 64,
+    temperature = 0.5,
+    views = mnistViewPreset,
+    seed = 0,
+  } = options;
   const projectionHiddenUnits = options.projectionHiddenUnits ?? encoder.outputSize;
   if (encoder.inputSpec.modality !== 'image') {
-    throw new Error(`SimCLR needs an image encoder, got a '${encoder.inputSpec.modality}' encoder.`);
+    throw new Error(
+      `SimCLR needs an image encoder, got a '${encoder.inputSpec.modality}' encoder.`,
+    );
   }
   if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}.`);
   const head = tf.sequential({
@@ -72,12 +80,21 @@ export function createSimclr(options: SimclrOptions): ObjectiveV1<SimclrBatch> {
     method: 'simclr',
     encoder,
     heads: { projection: head },
-    getConfig: () => ({ method: 'simclr', projectionHiddenUnits, projectionSize, temperature, seed }),
+    getConfig: () => ({
+      method: 'simclr',
+      projectionHiddenUnits,
+      projectionSize,
+      temperature,
+      seed,
+    }),
     doLoss(batch: SimclrBatch, context: StepContextV1): LossResultV1 {
       const images = batch instanceof tf.Tensor ? batch : batch.images;
-      if (images.shape[0] < 2) throw new Error('SimCLR needs at least 2 images per batch (the negatives).');
+      if (images.shape[0] < 2)
+        throw new Error('SimCLR needs at least 2 images per batch (the negatives).');
       const [first, second] = augment.twoViews(images, context.seed);
-      const features = encoder.doEncode(tf.concat([first, second], 0), { training: context.training });
+      const features = encoder.doEncode(tf.concat([first, second], 0), {
+        training: context.training,
+      });
       const projections = head.apply(features, { training: context.training }) as tf.Tensor2D;
       const { loss, accuracy } = ntXentLoss(projections, temperature);
       return { loss, metrics: { accuracy } };

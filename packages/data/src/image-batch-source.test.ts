@@ -5,8 +5,16 @@ import { imageBatchSource } from './image-batch-source';
 import { type ImageDataset, selectImages } from './image-dataset';
 import { loadMnist } from './mnist';
 
-async function take(source: ReturnType<typeof imageBatchSource>, position: number, seed: number, count: number) {
-  const iterator = source.batches({ position, seed }) as Iterator<{ images: tf.Tensor; labels: tf.Tensor }>;
+async function take(
+  source: ReturnType<typeof imageBatchSource>,
+  position: number,
+  seed: number,
+  count: number,
+) {
+  const iterator = source.batches({ position, seed }) as Iterator<{
+    images: tf.Tensor;
+    labels: tf.Tensor;
+  }>;
   const labels: number[][] = [];
   for (let i = 0; i < count; i++) {
     const { value } = iterator.next();
@@ -20,7 +28,10 @@ describe('imageBatchSource', () => {
   let small: ImageDataset;
   beforeAll(async () => {
     await initBackend({ backend: 'wasm' });
-    small = selectImages(loadMnist('test'), Array.from({ length: 100 }, (_, i) => i));
+    small = selectImages(
+      loadMnist('test'),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
   });
 
   it('is deterministic for a seed, differs across seeds and covers an epoch exactly once', async () => {
@@ -44,7 +55,10 @@ describe('imageBatchSource', () => {
 
   it('yields [B, 28, 28, 1] images in [0, 1] without leaking tensors', async () => {
     const before = tf.memory().numTensors;
-    const iterator = imageBatchSource(small, { batchSize: 4 }).batches({ position: 0, seed: 0 }) as Iterator<{
+    const iterator = imageBatchSource(small, { batchSize: 4 }).batches({
+      position: 0,
+      seed: 0,
+    }) as Iterator<{
       images: tf.Tensor;
     }>;
     const { value } = iterator.next();
@@ -55,6 +69,8 @@ describe('imageBatchSource', () => {
   });
 
   it('rejects a batch size larger than the dataset with the fix', () => {
-    expect(() => imageBatchSource(small, { batchSize: 1000 })).toThrow(/batchSize must be an integer in \[1, 100\]/);
+    expect(() => imageBatchSource(small, { batchSize: 1000 })).toThrow(
+      /batchSize must be an integer in \[1, 100\]/,
+    );
   });
 });

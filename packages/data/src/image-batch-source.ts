@@ -25,12 +25,17 @@ export type ImageBatchSourceOptions = {
  * const source = imageBatchSource(loadMnist('train'), { batchSize: 256 });
  * await pretrain(objective, source, { steps: 100, seed: 1 });
  */
-export function imageBatchSource(dataset: ImageDataset, options: ImageBatchSourceOptions): BatchSourceV1<ImageBatch> & {
+export function imageBatchSource(
+  dataset: ImageDataset,
+  options: ImageBatchSourceOptions,
+): BatchSourceV1<ImageBatch> & {
   readonly batchesPerEpoch: number;
 } {
   const { batchSize, shuffle = true, epochs } = options;
   if (!(Number.isInteger(batchSize) && batchSize > 0 && batchSize <= dataset.count)) {
-    throw new RangeError(`batchSize must be an integer in [1, ${dataset.count}], got ${batchSize}.`);
+    throw new RangeError(
+      `batchSize must be an integer in [1, ${dataset.count}], got ${batchSize}.`,
+    );
   }
   const size = dataset.height * dataset.width * dataset.channels;
   const batchesPerEpoch = Math.floor(dataset.count / batchSize);
@@ -41,18 +46,26 @@ export function imageBatchSource(dataset: ImageDataset, options: ImageBatchSourc
       let epoch = Math.floor(position / batchesPerEpoch);
       let index = position % batchesPerEpoch;
       while (epochs === undefined || epoch < epochs) {
-        const order = shuffle ? new SeededRandom(seed * 1000003 + epoch).permutation(dataset.count) : null;
+        const order = shuffle
+          ? new SeededRandom(seed * 1000003 + epoch).permutation(dataset.count)
+          : null;
         for (; index < batchesPerEpoch; index++) {
           const pixels = new Float32Array(batchSize * size);
           const labels = new Int32Array(batchSize);
           for (let row = 0; row < batchSize; row++) {
             const example = order ? order[index * batchSize + row]! : index * batchSize + row;
             const offset = example * size;
-            for (let i = 0; i < size; i++) pixels[row * size + i] = dataset.images[offset + i]! / 255;
+            for (let i = 0; i < size; i++)
+              pixels[row * size + i] = dataset.images[offset + i]! / 255;
             labels[row] = dataset.labels[example]!;
           }
           yield {
-            images: tf.tensor4d(pixels, [batchSize, dataset.height, dataset.width, dataset.channels]),
+            images: tf.tensor4d(pixels, [
+              batchSize,
+              dataset.height,
+              dataset.width,
+              dataset.channels,
+            ]),
             labels: tf.tensor1d(labels, 'int32'),
           };
         }

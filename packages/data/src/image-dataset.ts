@@ -46,7 +46,9 @@ export function selectImages(dataset: ImageDataset, indices: ArrayLike<number>):
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i]!;
     if (!(index >= 0 && index < dataset.count)) {
-      throw new RangeError(`Index ${index} is outside ${dataset.id}/${dataset.split} (0..${dataset.count - 1}).`);
+      throw new RangeError(
+        `Index ${index} is outside ${dataset.id}/${dataset.split} (0..${dataset.count - 1}).`,
+      );
     }
     images.set(dataset.images.subarray(index * size, (index + 1) * size), i * size);
     labels[i] = dataset.labels[index]!;

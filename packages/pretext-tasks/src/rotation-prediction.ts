@@ -35,14 +35,20 @@ export type RotationPredictionBatch = tf.Tensor4D | { readonly images: tf.Tensor
  * const objective = createRotationPrediction({ encoder: createConvNetEncoder() });
  * await pretrain(objective, imageBatchSource(loadMnist('train'), { batchSize: 64 }), { steps: 300 });
  */
-export function createRotationPrediction(options: RotationPredictionOptions): ObjectiveV1<RotationPredictionBatch> {
+export function createRotationPrediction(
+  options: RotationPredictionOptions,
+): ObjectiveV1<RotationPredictionBatch> {
   const { encoder, headHiddenUnits = 128, rotations = 'all', seed = 0 } = options;
   if (encoder.inputSpec.modality !== 'image') {
-    throw new Error(`Rotation prediction needs an image encoder, got a '${encoder.inputSpec.modality}' encoder.`);
+    throw new Error(
+      `Rotation prediction needs an image encoder, got a '${encoder.inputSpec.modality}' encoder.`,
+    );
   }
   const [height, width] = encoder.inputSpec.shape;
   if (height !== null && width !== null && height !== width) {
-    throw new Error(`Rotation prediction needs square images (quarter turns swap the axes), got ${height}×${width}.`);
+    throw new Error(
+      `Rotation prediction needs square images (quarter turns swap the axes), got ${height}×${width}.`,
+    );
   }
   if (!(Number.isInteger(headHiddenUnits) && headHiddenUnits >= 0)) {
     throw new RangeError(`headHiddenUnits must be an integer ≥ 0, got ${headHiddenUnits}.`);
@@ -92,7 +98,10 @@ export function createRotationPrediction(options: RotationPredictionOptions): Ob
       const features = encoder.doEncode(inputs, { training: context.training });
       const logits = head.apply(features, { training: context.training }) as tf.Tensor2D;
       const loss = tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
-      const accuracy = tf.equal(tf.argMax(logits, 1), tf.argMax(labels, 1)).cast('float32').mean() as tf.Scalar;
+      const accuracy = tf
+        .equal(tf.argMax(logits, 1), tf.argMax(labels, 1))
+        .cast('float32')
+        .mean() as tf.Scalar;
       return { loss, metrics: { accuracy } };
     },
     dispose() {

@@ -27,6 +27,7 @@ export function parseIntegerList(value: unknown, flag: string): number[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
-  if (items.length === 0) throw new UsageError(`${flag} takes a comma-separated list of integers, got nothing.`);
+  if (items.length === 0)
+    throw new UsageError(`${flag} takes a comma-separated list of integers, got nothing.`);
   return items.map((item) => parsePositiveInteger(item, flag, 0));
 }

@@ -6,17 +6,34 @@ import { parseIntegerList, parsePositiveInteger, parsePositiveNumber } from './p
 /** `selfsup quickstart`: pretrain on unlabeled MNIST, then pretrained vs scratch at a few label budgets. */
 export function registerQuickstartCommand(cli: CAC): void {
   cli
-    .command('quickstart', 'Pretrain on unlabeled MNIST (rotation prediction), then compare with training from scratch at 100 and 1,000 labels')
+    .command(
+      'quickstart',
+      'Pretrain on unlabeled MNIST (rotation prediction), then compare with training from scratch at 100 and 1,000 labels',
+    )
     .option('--steps <n>', 'Pretraining steps', { default: quickstartDefaults.steps })
-    .option('--batch-size <n>', 'Unlabeled images per pretraining step', { default: quickstartDefaults.batchSize })
-    .option('--lr <rate>', 'Pretraining learning rate', { default: quickstartDefaults.learningRate })
-    .option('--labels <list>', 'Label budgets, comma-separated', { default: quickstartDefaults.budgets.join(',') })
-    .option('--seeds <list>', 'Seeds, comma-separated (at least 3)', { default: quickstartDefaults.seeds.join(',') })
+    .option('--batch-size <n>', 'Unlabeled images per pretraining step', {
+      default: quickstartDefaults.batchSize,
+    })
+    .option('--lr <rate>', 'Pretraining learning rate', {
+      default: quickstartDefaults.learningRate,
+    })
+    .option('--labels <list>', 'Label budgets, comma-separated', {
+      default: quickstartDefaults.budgets.join(','),
+    })
+    .option('--seeds <list>', 'Seeds, comma-separated (at least 3)', {
+      default: quickstartDefaults.seeds.join(','),
+    })
     .option('--epochs <n>', 'Finetuning epochs', { default: quickstartDefaults.epochs })
-    .option('--pool-size <n>', 'Labeled pool the budgets are drawn from', { default: quickstartDefaults.poolSize })
-    .option('--test-size <n>', 'MNIST test images evaluated', { default: quickstartDefaults.testSize })
+    .option('--pool-size <n>', 'Labeled pool the budgets are drawn from', {
+      default: quickstartDefaults.poolSize,
+    })
+    .option('--test-size <n>', 'MNIST test images evaluated', {
+      default: quickstartDefaults.testSize,
+    })
     .option('--seed <n>', 'Run seed', { default: quickstartDefaults.seed })
-    .option('--out <dir>', 'Where the checkpoint and results.json go', { default: 'runs/quickstart' })
+    .option('--out <dir>', 'Where the checkpoint and results.json go', {
+      default: 'runs/quickstart',
+    })
     .option('--backend <name>', 'Force a backend (node-gpu, node, wasm, cpu)')
     .option('--json', 'Print the results as JSON only')
     .action(async (flags: Record<string, unknown>) => {

@@ -3,7 +3,13 @@ import { formatSummaryTable } from './format-summary-table';
 
 describe('formatSummaryTable', () => {
   it('puts one label count per row and one runner/mode per column, in percent', () => {
-    const entry = (runner: string, mode: string, labelCount: number, mean: number, std: number) => ({
+    const entry = (
+      runner: string,
+      mode: string,
+      labelCount: number,
+      mean: number,
+      std: number,
+    ) => ({
       runner,
       mode,
       budget: labelCount,

@@ -96,31 +96,46 @@ export async function runQuickstart(
 
   // 1. Pretrain on every training image, labels unused.
   const encoderOptions = { seed: options.seed };
-  const objective = createRotationPrediction({ encoder: createConvNetEncoder(encoderOptions), seed: options.seed });
-  log(`pretraining: rotation prediction, ConvNet encoder, ${options.steps} steps of ${options.batchSize} unlabeled MNIST images × 4 rotations`);
-  const pretraining = await pretrain(objective, imageBatchSource(train, { batchSize: options.batchSize }), {
-    steps: options.steps,
-    learningRate: options.learningRate,
-    warmupSteps: Math.min(20, Math.floor(options.steps / 10)),
+  const objective = createRotationPrediction({
+    encoder: createConvNetEncoder(encoderOptions),
     seed: options.seed,
-    checkpoint: { directory: join(options.out, 'pretrain'), everySteps: 100 },
-    dataset: { id: 'mnist', split: 'train' },
-    onProgress: (event) => {
-      if (event.step % 25 === 0 || event.step === options.steps - 1) {
-        const accuracy = event.metrics.accuracy ?? Number.NaN;
-        log(
-          `  step ${event.step + 1}/${options.steps}  loss ${event.loss.toFixed(3)}  rotation accuracy ${(100 * accuracy).toFixed(1)}%`,
-        );
-      }
-    },
   });
+  log(
+    `pretraining: rotation prediction, ConvNet encoder, ${options.steps} steps of ${options.batchSize} unlabeled MNIST images × 4 rotations`,
+  );
+  const pretraining = await pretrain(
+    objective,
+    imageBatchSource(train, { batchSize: options.batchSize }),
+    {
+      steps: options.steps,
+      learningRate: options.learningRate,
+      warmupSteps: Math.min(20, Math.floor(options.steps / 10)),
+      seed: options.seed,
+      checkpoint: { directory: join(options.out, 'pretrain'), everySteps: 100 },
+      dataset: { id: 'mnist', split: 'train' },
+      onProgress: (event) => {
+        if (event.step % 25 === 0 || event.step === options.steps - 1) {
+          const accuracy = event.metrics.accuracy ?? Number.NaN;
+          log(
+            `  step ${event.step + 1}/${options.steps}  loss ${event.loss.toFixed(3)}  rotation accuracy ${(100 * accuracy).toFixed(1)}%`,
+          );
+        }
+      },
+    },
+  );
   const pretrained: EncoderV1 = objective.encoder;
 
   // 2. Label efficiency: pretrained vs scratch under core's protocol.
   const poolIndices = Array.from({ length: options.poolSize }, (_, i) => i);
   const testIndices = Array.from({ length: options.testSize }, (_, i) => i);
-  const pool = { inputs: imagesToTensor(train, poolIndices), labels: Int32Array.from(train.labels.subarray(0, options.poolSize)) };
-  const testSet = { inputs: imagesToTensor(test, testIndices), labels: Int32Array.from(test.labels.subarray(0, options.testSize)) };
+  const pool = {
+    inputs: imagesToTensor(train, poolIndices),
+    labels: Int32Array.from(train.labels.subarray(0, options.poolSize)),
+  };
+  const testSet = {
+    inputs: imagesToTensor(test, testIndices),
+    labels: Int32Array.from(test.labels.subarray(0, options.testSize)),
+  };
   log(
     `finetuning: budgets ${options.budgets.join(', ')} labels × seeds ${options.seeds.join(', ')}, evaluated on ${options.testSize} MNIST test images`,
   );

@@ -21,7 +21,15 @@ const smallConfigs: EncoderConfigV1[] = [
 function inputFor(type: string): tf.Tensor {
   if (type === 'mlp') return tf.randomUniform([3, 6], 0, 1, 'float32', 1);
   if (type === 'conv-net') return tf.randomUniform([3, 8, 8, 1], 0, 1, 'float32', 2);
-  return tf.tensor2d([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1], [0, 1, 0, 1, 0, 1]], [3, 6], 'int32');
+  return tf.tensor2d(
+    [
+      [1, 2, 3, 4, 5, 6],
+      [6, 5, 4, 3, 2, 1],
+      [0, 1, 0, 1, 0, 1],
+    ],
+    [3, 6],
+    'int32',
+  );
 }
 
 describe('createEncoder / cloneEncoder / loadEncoder', () => {
@@ -35,31 +43,44 @@ describe('createEncoder / cloneEncoder / loadEncoder', () => {
     );
   });
 
-  it.each(smallConfigs)('rebuilds $type from its config, and clones it into independent weights', async (config) => {
-    const encoder = createEncoder(config);
-    expect(encoder.type).toBe(config.type);
-    const again = createEncoder(encoder.getConfig());
-    const copy = cloneEncoder(encoder);
-    const input = inputFor(config.type);
-    const original = encoder.doEncode(input, { training: false });
-    expectTensorsClose(again.doEncode(input, { training: false }), original, { label: 'same config' });
-    expectTensorsClose(copy.doEncode(input, { training: false }), original, { label: 'clone' });
-    // Training the copy leaves the original untouched.
-    const weight = copy.model.trainableWeights[0]!.read() as tf.Variable;
-    weight.assign(tf.add(weight, 1));
-    const after = encoder.doEncode(input, { training: false });
-    expectTensorsClose(after, original);
-    await expectNoTensorLeak(() => cloneEncoder(encoder).dispose());
-    tf.dispose([input, original, after]);
-    for (const item of [encoder, again, copy]) item.dispose();
-  });
+  it.each(smallConfigs)(
+    'rebuilds $type from its config, and clones it into independent weights',
+    async (config) => {
+      const encoder = createEncoder(config);
+      expect(encoder.type).toBe(config.type);
+      const again = createEncoder(encoder.getConfig());
+      const copy = cloneEncoder(encoder);
+      const input = inputFor(config.type);
+      const original = encoder.doEncode(input, { training: false });
+      expectTensorsClose(again.doEncode(input, { training: false }), original, {
+        label: 'same config',
+      });
+      expectTensorsClose(copy.doEncode(input, { training: false }), original, { label: 'clone' });
+      // Training the copy leaves the original untouched.
+      const weight = copy.model.trainableWeights[0]!.read() as tf.Variable;
+      weight.assign(tf.add(weight, 1));
+      const after = encoder.doEncode(input, { training: false });
+      expectTensorsClose(after, original);
+      await expectNoTensorLeak(() => cloneEncoder(encoder).dispose());
+      tf.dispose([input, original, after]);
+      for (const item of [encoder, again, copy]) item.dispose();
+    },
+  );
 
   it('names the known types when the type is unknown', () => {
-    expect(() => createEncoder({ type: 'perceiver' })).toThrow(/Unknown encoder type 'perceiver'. Known types: mlp/);
+    expect(() => createEncoder({ type: 'perceiver' })).toThrow(
+      /Unknown encoder type 'perceiver'. Known types: mlp/,
+    );
   });
 
   it('loads the encoder of a checkpoint with the same outputs', async () => {
-    const encoder = createEncoder({ type: 'conv-net', inputShape: [8, 8, 1], channels: [2, 3], outputSize: 4, seed: 3 });
+    const encoder = createEncoder({
+      type: 'conv-net',
+      inputShape: [8, 8, 1],
+      channels: [2, 3],
+      outputSize: 4,
+      seed: 3,
+    });
     const objective: ObjectiveV1<never> = {
       specificationVersion: 'v1',
       method: 'test',
@@ -76,7 +97,10 @@ describe('createEncoder / cloneEncoder / loadEncoder', () => {
     const loaded = await loadEncoder(directory);
     expect(loaded.type).toBe('conv-net');
     const input = inputFor('conv-net');
-    expectTensorsClose(loaded.doEncode(input, { training: false }), encoder.doEncode(input, { training: false }));
+    expectTensorsClose(
+      loaded.doEncode(input, { training: false }),
+      encoder.doEncode(input, { training: false }),
+    );
     loaded.dispose();
     objective.dispose();
     input.dispose();

@@ -8,7 +8,13 @@ import { LayersEncoder } from './layers-encoder';
 
 function tinyEncoder(): LayersEncoder {
   const model = tf.sequential({
-    layers: [tf.layers.dense({ inputShape: [3], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })],
+    layers: [
+      tf.layers.dense({
+        inputShape: [3],
+        units: 2,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
+    ],
   });
   return new LayersEncoder({
     type: 'tiny',
@@ -42,7 +48,9 @@ describe('encode', () => {
     const wrongRank = tf.zeros([2, 3, 1]);
     const wrongSize = tf.zeros([2, 4]);
     const wrongType = tf.zeros([2, 3], 'int32');
-    expect(() => encode(encoder, wrongRank)).toThrow(/shape \[batch, 3\], got a tensor of shape \[2,3,1\]/);
+    expect(() => encode(encoder, wrongRank)).toThrow(
+      /shape \[batch, 3\], got a tensor of shape \[2,3,1\]/,
+    );
     expect(() => encode(encoder, wrongSize)).toThrow(/axis 1 of the input has size 4/);
     expect(() => encode(encoder, wrongType)).toThrow(/takes float32 vector, got int32/);
     expect(() => encode(encoder, wrongSize, { output: 'sequence' })).toThrow();

@@ -20,14 +20,20 @@ export type EncodeOptions = {
  * @example
  * const features = encode(encoder, images, { batchSize: 512 });
  */
-export function encode(encoder: EncoderV1, inputs: tf.Tensor, options: EncodeOptions = {}): tf.Tensor {
+export function encode(
+  encoder: EncoderV1,
+  inputs: tf.Tensor,
+  options: EncodeOptions = {},
+): tf.Tensor {
   const { batchSize = 256, output = 'pooled' } = options;
   if (!(Number.isInteger(batchSize) && batchSize > 0)) {
     throw new RangeError(`encode: batchSize must be a positive integer, got ${batchSize}.`);
   }
   validateEncoderInput(encoder, inputs);
   if (output === 'sequence' && !encoder.doEncodeSequence) {
-    throw new Error(`The '${encoder.type}' encoder has no per-position features; use output: 'pooled'.`);
+    throw new Error(
+      `The '${encoder.type}' encoder has no per-position features; use output: 'pooled'.`,
+    );
   }
   const count = inputs.shape[0]!;
   const run = (batch: tf.Tensor): tf.Tensor =>

@@ -22,6 +22,9 @@ export async function loadEncoder(
   for (const state of [optimizerState, objectiveState]) {
     for (const tensor of Object.values(state ?? {})) tensor.dispose();
   }
-  const config = { ...checkpoint.manifest.encoder.config, type: checkpoint.manifest.encoder.type } as EncoderConfigV1;
+  const config = {
+    ...checkpoint.manifest.encoder.config,
+    type: checkpoint.manifest.encoder.type,
+  } as EncoderConfigV1;
   return encoderFromModel(checkpoint.encoder, config, encoders);
 }

@@ -95,7 +95,12 @@ export class SeededRandom {
     if (state.length !== 4 || state.some((word) => !Number.isInteger(word))) {
       throw new Error(`A SeededRandom state is 4 integers, got ${JSON.stringify(state)}.`);
     }
-    [this.a, this.b, this.c, this.d] = state.map((word) => word | 0) as [number, number, number, number];
+    [this.a, this.b, this.c, this.d] = state.map((word) => word | 0) as [
+      number,
+      number,
+      number,
+      number,
+    ];
   }
 
   /** An independent copy with the same state. */

@@ -8,5 +8,8 @@
 export type BatchSourceV1<Batch> = {
   readonly specificationVersion: 'v1';
   /** Batches from `position` (batches already consumed) on, in the order fixed by `seed`. */
-  batches(options: { readonly position: number; readonly seed: number }): AsyncIterator<Batch> | Iterator<Batch>;
+  batches(options: {
+    readonly position: number;
+    readonly seed: number;
+  }): AsyncIterator<Batch> | Iterator<Batch>;
 };

@@ -23,11 +23,17 @@ function toArray(values: Values): Float64Array {
  * Throws unless two tensors (or arrays) agree in relative norm and elementwise
  * (`|a − e| ≤ atol + rtol·|e|`). Shapes must match when both are tensors.
  */
-export function expectTensorsClose(actual: Values, expected: Values, options: CloseOptions = {}): void {
+export function expectTensorsClose(
+  actual: Values,
+  expected: Values,
+  options: CloseOptions = {},
+): void {
   const { relativeNorm = 1e-4, rtol = 1e-3, atol = 1e-5, label = 'tensor' } = options;
   if (actual instanceof tf.Tensor && expected instanceof tf.Tensor) {
     if (!tf.util.arraysEqual(actual.shape, expected.shape)) {
-      throw new Error(`${label}: shape ${JSON.stringify(actual.shape)} != ${JSON.stringify(expected.shape)}`);
+      throw new Error(
+        `${label}: shape ${JSON.stringify(actual.shape)} != ${JSON.stringify(expected.shape)}`,
+      );
     }
   }
   const a = toArray(actual);
@@ -53,7 +59,9 @@ export function expectTensorsClose(actual: Values, expected: Values, options: Cl
     throw new Error(`${label}: ‖a − e‖/‖e‖ = ${relative.toExponential(3)} > ${relativeNorm}`);
   }
   if (worst >= 0) {
-    throw new Error(`${label}: element ${worst} is ${a[worst]} but expected ${e[worst]} (rtol ${rtol}, atol ${atol})`);
+    throw new Error(
+      `${label}: element ${worst} is ${a[worst]} but expected ${e[worst]} (rtol ${rtol}, atol ${atol})`,
+    );
   }
 }
 

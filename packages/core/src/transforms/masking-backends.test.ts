@@ -24,7 +24,9 @@ describe('masking on wasm and cpu', () => {
       const patches = maskPatches(5, 12, 4);
       const spans = maskSpans(4, 30, 5, { spanLength: 5 });
       const validSteps = tf.tensor2d(
-        Array.from({ length: 4 * 30 }, (_, index) => (index % 30 < 8 + 5 * Math.floor(index / 30) ? 1 : 0)),
+        Array.from({ length: 4 * 30 }, (_, index) =>
+          index % 30 < 8 + 5 * Math.floor(index / 30) ? 1 : 0,
+        ),
         [4, 30],
       );
       const paddedSpans = maskSpans(4, 30, 6, { spanLength: 5, startProbability: 0.3, validSteps });
