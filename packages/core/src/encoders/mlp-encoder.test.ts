@@ -125,4 +125,26 @@ describe('createMlpEncoder', () => {
       () => seededTensor(7, [5, 7]),
     );
   });
+
+  it('draws reproducible dropout masks from its seed, a new one per training call', () => {
+    const input = tf.ones([4, 6]);
+    const run = () => {
+      const encoder = createMlpEncoder({
+        inputShape: [6],
+        hiddenSizes: [16, 8],
+        dropout: 0.5,
+        seed: 3,
+      });
+      const first = encoder.doEncode(input, { training: true });
+      const second = encoder.doEncode(input, { training: true });
+      const values = [Array.from(first.dataSync()), Array.from(second.dataSync())];
+      tf.dispose([first, second]);
+      encoder.dispose();
+      return values;
+    };
+    const [first, second] = run();
+    expect(run()).toEqual([first, second]);
+    expect(second).not.toEqual(first);
+    input.dispose();
+  });
 });

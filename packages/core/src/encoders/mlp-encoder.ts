@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { BatchNormalization } from '../layers/batch-normalization';
+import { SeededDropout } from '../layers/seeded-dropout';
 import { deriveSeed } from '../random/seeded-random';
 import type { EncoderConfigV1 } from '../spec/encoder-v1';
 import { LayersEncoder } from './layers-encoder';
@@ -136,9 +137,11 @@ function buildMlpModel(settings: MlpEncoderSettings): tf.LayersModel {
       .activation({ activation: settings.activation, name: `activation_${layer}` })
       .apply(x) as tf.SymbolicTensor;
     if (settings.dropout > 0 && !isRepresentation) {
-      x = tf.layers
-        .dropout({ rate: settings.dropout, name: `dropout_${layer}` })
-        .apply(x) as tf.SymbolicTensor;
+      x = new SeededDropout({
+        rate: settings.dropout,
+        seed: deriveSeed(settings.seed, 1000 + layer),
+        name: `dropout_${layer}`,
+      }).apply(x) as tf.SymbolicTensor;
     }
   });
   return tf.model({ inputs: input, outputs: x, name: 'mlp_encoder' });
@@ -151,8 +154,8 @@ function buildMlpModel(settings: MlpEncoderSettings): tf.LayersModel {
  * Each entry of `hiddenSizes` adds dense (`[in, out]` weights, one 2-D matMul) → optional
  * BatchNormalization → activation → optional dropout (hidden layers only); the last layer's
  * activations are the representation `[B, hiddenSizes.at(-1)]`. Inputs of rank > 1 (images)
- * are flattened first. Dropout uses tfjs' Dropout layer (a fresh mask per call, not seeded), active
- * only with `{ training: true }`.
+ * are flattened first. Dropout draws a fresh mask per call from a seeded stream (reproducible
+ * runs), active only with `{ training: true }`.
  *
  * @param options see {@link mlpEncoderOptionsSchema}; all optional (`[784]` → 256 → 128, ReLU).
  * @returns the encoder; `getConfig()` rebuilds it, `MlpEncoder.fromModel` reloads it.
