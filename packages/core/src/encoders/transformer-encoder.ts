@@ -8,6 +8,7 @@ import { embedTokens, TokenEmbedding } from '../layers/token-embedding';
 import { TransformerBlock } from '../layers/transformer-block';
 import { deriveSeed } from '../random/seeded-random';
 import type { EncodeOptionsV1, EncoderConfigV1 } from '../spec/encoder-v1';
+import { findLayer } from './find-layer';
 import { LayersEncoder } from './layers-encoder';
 import { validateEncoderOptions } from './validate-encoder-options';
 
@@ -159,23 +160,11 @@ type TransformerParts = {
 };
 
 function findParts(model: tf.LayersModel, layers: number): TransformerParts {
-  const find = <T>(name: string, type: abstract new (...args: never[]) => T): T => {
-    let layer: tf.layers.Layer;
-    try {
-      layer = model.getLayer(name);
-    } catch {
-      throw new Error(
-        `TransformerEncoder: the model has no layer '${name}'; pass a model built by createTransformerEncoder ` +
-          '(loaded after registerSequenceLayers()) and the config saved with it.',
-      );
-    }
-    if (!(layer instanceof type)) {
-      throw new Error(
-        `TransformerEncoder: layer '${name}' is a ${layer.getClassName()}, not the expected type.`,
-      );
-    }
-    return layer;
-  };
+  const find = <T>(name: string, type: abstract new (...args: never[]) => T): T =>
+    findLayer(model, name, type, {
+      className: 'TransformerEncoder',
+      factory: 'createTransformerEncoder',
+    });
   return {
     tokenEmbedding: find('token_embedding', TokenEmbedding),
     positionEmbedding: find('position_embedding', PositionEmbedding),

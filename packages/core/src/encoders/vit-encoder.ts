@@ -7,6 +7,7 @@ import { SeededDropout } from '../layers/seeded-dropout';
 import { TransformerBlock } from '../layers/transformer-block';
 import { deriveSeed } from '../random/seeded-random';
 import type { EncodeOptionsV1, EncoderConfigV1 } from '../spec/encoder-v1';
+import { findLayer } from './find-layer';
 import { LayersEncoder } from './layers-encoder';
 import { validateEncoderOptions } from './validate-encoder-options';
 
@@ -81,23 +82,8 @@ type VitParts = {
 };
 
 function findParts(model: tf.LayersModel, layers: number): VitParts {
-  const find = <T>(name: string, type: abstract new (...args: never[]) => T): T => {
-    let layer: tf.layers.Layer;
-    try {
-      layer = model.getLayer(name);
-    } catch {
-      throw new Error(
-        `VitEncoder: the model has no layer '${name}'; pass a model built by createVitEncoder ` +
-          '(loaded after registerSequenceLayers()) and the config saved with it.',
-      );
-    }
-    if (!(layer instanceof type)) {
-      throw new Error(
-        `VitEncoder: layer '${name}' is a ${layer.getClassName()}, not the expected type.`,
-      );
-    }
-    return layer;
-  };
+  const find = <T>(name: string, type: abstract new (...args: never[]) => T): T =>
+    findLayer(model, name, type, { className: 'VitEncoder', factory: 'createVitEncoder' });
   return {
     patchEmbedding: find('patch_embedding', PatchEmbedding),
     positionEmbedding: find('position_embedding', PositionEmbedding),
