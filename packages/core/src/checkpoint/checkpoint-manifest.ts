@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject, JsonValue } from '../spec/json';
+import { jsonObjectSchema, jsonValueSchema } from '../spec/json-schema';
 
 /** The checkpoint format this code writes and reads. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -7,17 +8,8 @@ export const CHECKPOINT_FORMAT_VERSION = 1;
 /** The name of the manifest file inside a checkpoint directory. */
 export const MANIFEST_FILE = 'selfsup.json';
 
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
-const jsonObject = z.record(z.string(), jsonValue);
+const jsonValue = jsonValueSchema;
+const jsonObject = jsonObjectSchema;
 
 /** The zod schema of `selfsup.json`; loading validates every manifest against it. */
 export const checkpointManifestSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JsonValue } from '../spec/json';
+import { jsonValueSchema } from '../spec/json-schema';
 import type { ScheduleName } from './learning-rate-schedule';
 import type { OptimizerName } from './optimizers/optimizer';
 import type { PretrainProgressEvent } from './pretrain-progress-event';
@@ -68,16 +69,7 @@ export type PretrainOptions = {
   readonly tokenizer?: JsonValue;
 };
 
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
+const jsonValue = jsonValueSchema;
 const unitInterval = z.number().min(0).lt(1);
 
 /** The zod schema of {@link PretrainOptions}, with the defaults applied by `pretrain()`. */
