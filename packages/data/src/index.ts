@@ -5,3 +5,4 @@ export { describeImageDataset, selectImages } from './image-dataset';
 export { loadMnist } from './mnist';
 export type { IdxArray } from './read-idx-file';
 export { readIdxFile } from './read-idx-file';
+export * from './index-tokenizers';
