@@ -6,3 +6,4 @@ export { loadMnist } from './mnist';
 export type { IdxArray } from './read-idx-file';
 export { readIdxFile } from './read-idx-file';
 export * from './index-tokenizers';
+export * from './index-corpora';
