@@ -7,3 +7,4 @@ export type { IdxArray } from './read-idx-file';
 export { readIdxFile } from './read-idx-file';
 export * from './index-tokenizers';
 export * from './index-corpora';
+export * from './index-synthetic';
