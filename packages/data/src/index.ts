@@ -8,3 +8,4 @@ export { readIdxFile } from './read-idx-file';
 export * from './index-tokenizers';
 export * from './index-corpora';
 export * from './index-synthetic';
+export * from './index-user-data';

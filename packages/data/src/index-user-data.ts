@@ -1,0 +1,14 @@
+export type { SkippedFile } from './user-data/data-files';
+export type { RgbaImage } from './user-data/decode-image-file';
+export { convertImage, decodeImageFile } from './user-data/decode-image-file';
+export type { LoadCsvOptions } from './user-data/load-csv';
+export { loadCsv } from './user-data/load-csv';
+export type { ImageFolderDataset, LoadImageFolderOptions } from './user-data/load-image-folder';
+export { loadImageFolder } from './user-data/load-image-folder';
+export type { LoadJsonlOptions } from './user-data/load-jsonl';
+export { loadJsonl } from './user-data/load-jsonl';
+export type { LoadTextFilesOptions, TextFileDocuments } from './user-data/load-text-files';
+export { loadTextFiles } from './user-data/load-text-files';
+export type { LoadWavFolderOptions, WavFolderClips } from './user-data/load-wav-folder';
+export { loadWavFolder, resampleLinear } from './user-data/load-wav-folder';
+export type { LabeledTexts } from './user-data/text-labels';
