@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random/seeded-random';
-import { addBias } from './bias-add';
+import { denseWithBias } from './bias-add';
 import { DropoutStream } from './seeded-dropout';
 
 /** A tfjs layer shape: `null` marks the batch axis or a variable length. */
@@ -126,8 +126,9 @@ export function multiHeadSelfAttention(
   const pastLength = options.past?.keys.shape[1] ?? 0;
   const totalLength = pastLength + length;
   return tf.tidy(() => {
-    const qkv = addBias(
-      tf.matMul(x.reshape([batch * length, size]) as tf.Tensor2D, weights.qkvKernel),
+    const qkv = denseWithBias(
+      x.reshape([batch * length, size]),
+      weights.qkvKernel,
       weights.qkvBias,
     );
     // [B, T, 3H, dh] → [B, 3H, T, dh] → three [B, H, T, dh]. (A 4-D transpose: tfjs-wasm's 5-D
@@ -174,10 +175,11 @@ export function multiHeadSelfAttention(
       .reshape([batch, heads, length, headSize])
       .transpose([0, 2, 1, 3])
       .reshape([batch * length, size]);
-    const output = addBias(
-      tf.matMul(attended as tf.Tensor2D, weights.outputKernel),
-      weights.outputBias,
-    ).reshape([batch, length, size]) as tf.Tensor3D;
+    const output = denseWithBias(attended, weights.outputKernel, weights.outputBias).reshape([
+      batch,
+      length,
+      size,
+    ]) as tf.Tensor3D;
     return { output, keys, values };
   });
 }

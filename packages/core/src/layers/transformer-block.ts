@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random/seeded-random';
-import { addBias } from './bias-add';
+import { denseWithBias } from './bias-add';
 import { layerNormalize } from './layer-normalization';
 import type { AttentionPast, AttentionWeights } from './multi-head-attention';
 import { CausalMaskCache, multiHeadSelfAttention } from './multi-head-attention';
@@ -300,13 +300,12 @@ export class TransformerBlock extends tf.layers.Layer {
         weights.mlpNormBeta,
         this.epsilon,
       ).reshape([batch * length, size]);
-      const hidden = gelu(
-        addBias(tf.matMul(mlpInput as tf.Tensor2D, weights.mlpInKernel), weights.mlpInBias),
-      );
-      const mlpOutput = addBias(
-        tf.matMul(hidden as tf.Tensor2D, weights.mlpOutKernel),
-        weights.mlpOutBias,
-      ).reshape([batch, length, size]);
+      const hidden = gelu(denseWithBias(mlpInput, weights.mlpInKernel, weights.mlpInBias));
+      const mlpOutput = denseWithBias(hidden, weights.mlpOutKernel, weights.mlpOutBias).reshape([
+        batch,
+        length,
+        size,
+      ]);
       const output = tf.add(
         afterAttention,
         training ? this.residualDropout.apply(mlpOutput) : mlpOutput,

@@ -93,6 +93,28 @@ describe('BatchMatMul on wasm', () => {
     });
   });
 
+  it('computes aᵀ·b for a small a and a wide b as (bᵀ·a)ᵀ like cpu, with gradients', async () => {
+    // [40, 8]ᵀ · [40, 64]: packing the 8-wide a is cheaper than the 64-wide b.
+    await expectWasmMatchesCpu('flipped aᵀ·b', () => {
+      const a = seededNormal([40, 8], 11);
+      const b = seededNormal([40, 64], 12);
+      const bTransposed = seededNormal([64, 40], 13);
+      return [
+        tf.matMul(a, b, true, false),
+        tf.matMul(a, bTransposed, true, true),
+        tf.matMul(a.reshape([1, 40, 8]), b.reshape([1, 40, 64]), true, false),
+        ...tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.matMul(x, w, true, false).square().sum())([
+          a,
+          b,
+        ]),
+      ];
+    });
+    await expectNoLeak(() => [
+      tf.matMul(seededNormal([40, 8], 14), seededNormal([40, 64], 15), true, false),
+      tf.matMul(seededNormal([40, 8], 16), seededNormal([64, 40], 17), true, true),
+    ]);
+  });
+
   it('handles empty and K = 0 products', async () => {
     const empty = tf.matMul(tf.zeros([0, 3]), tf.ones([3, 2]));
     expect(empty.shape).toEqual([0, 2]);

@@ -161,10 +161,71 @@ function broadcastBatchOffsets(
 }
 
 /**
+ * Relative costs per value, measured on tfjs-backend-wasm 4.22: selfsup's blocked `Transpose`
+ * moves a matrix value in ~1.3 ns, and XNNPACK packs a value of `b` in ~8 ns (tfjs creates its
+ * operators with `XNN_FLAG_TRANSPOSE_WEIGHTS`, whose packing is a slow strided loop). `b` is
+ * packed on every call unless it is the tensor of an earlier call (weights at inference).
+ */
+const transposeCost = 1.3;
+const packCost = 8;
+
+/** Copy cost of `a·b` as XNNPACK runs it: transposed operands materialised, `b` packed. */
+function directProductCost(
+  m: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+): number {
+  return (
+    (transposeA ? transposeCost * m * k : 0) +
+    (transposeB ? transposeCost * k * n : 0) +
+    packCost * k * n
+  );
+}
+
+/** Copy cost of `(bᵀ·aᵀ)ᵀ` for a transposed `a` (stored [K, M], packed as it is). */
+function flippedProductCost(m: number, k: number, n: number, transposeB: boolean): number {
+  return (transposeB ? 0 : transposeCost * k * n) + packCost * k * m + transposeCost * m * n;
+}
+
+/**
+ * `aᵀ·b` (or `aᵀ·bᵀ`) for a single [K, M] `a`, as `(bᵀ·a)ᵀ`: XNNPACK packs `a` (already the
+ * [K, M] right operand it needs) instead of `b`, and the [N, M] result is transposed back.
+ * Cheaper when `b` is the larger operand, e.g. the weight gradient `xᵀ·dy` of a dense layer
+ * that widens (128 → 512: dy is 4× the size of x).
+ */
+function flippedProduct(
+  backend: WasmBackend,
+  a: TensorInfo,
+  b: TensorInfo,
+  m: number,
+  k: number,
+  n: number,
+  transposeB: boolean,
+  outShape: number[],
+): TensorInfo {
+  // Left operand bᵀ as [N, K]: b itself when it is stored transposed.
+  const left = transposeB
+    ? { ...b, shape: [n, k] }
+    : runWasmKernel('Transpose', { x: { ...b, shape: [k, n] } }, backend, { perm: [1, 0] });
+  const product = backend.makeOutput([n, m], 'float32');
+  try {
+    multiplyMatricesOnHeap(backend, left, 0, { ...a, shape: [k, m] }, 0, product, 0, n, k, m);
+    const result = runWasmKernel('Transpose', { x: product }, backend, { perm: [1, 0] });
+    return { ...result, shape: outShape };
+  } finally {
+    if (!transposeB) disposeIntermediate(backend, left);
+    disposeIntermediate(backend, product);
+  }
+}
+
+/**
  * Batched, broadcasting matrix product on the wasm backend that always runs XNNPACK:
  * transposed operands are materialised with the wasm Transpose kernel, and the batch runs as
  * one 2-D XNNPACK call per item on zero-copy heap views (a single call when `b` is shared by
- * every item of `a`).
+ * every item of `a`). A single `aᵀ·b` whose `b` is the costlier operand to pack runs as
+ * `(bᵀ·a)ᵀ` (see `flippedProduct`).
  *
  * @param backend - The wasm backend.
  * @param a - [...batchA, M, K] (or [..., K, M] with `transposeA`), float32.
@@ -218,6 +279,17 @@ export function batchMatMulOnHeap(
     });
     disposeIntermediate(backend, out);
     return filled;
+  }
+
+  if (
+    batch === 1 &&
+    transposeA &&
+    options.bias === undefined &&
+    (options.activation ?? 'linear') === 'linear' &&
+    flippedProductCost(m, k, n, transposeB) < directProductCost(m, k, n, transposeA, transposeB)
+  ) {
+    disposeIntermediate(backend, out);
+    return flippedProduct(backend, a, b, m, k, n, transposeB, [...outBatchShape, m, n]);
   }
 
   const aMatrices = transposeA ? transposeLastTwo(backend, a) : a;

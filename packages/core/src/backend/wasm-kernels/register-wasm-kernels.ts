@@ -1,20 +1,30 @@
 import type { KernelConfig } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { adamUpdateConfig } from './adam-update';
 import { avgPoolGradConfig } from './avg-pool-grad';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { clipByGlobalNormConfig } from './clip-by-global-norm';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input';
 import { fusedMatMulConfig } from './fused-mat-mul';
+import { gatherV2Config } from './gather';
+import { identityConfig } from './identity';
 import { meanConfig, sumConfig } from './leading-axes-reduction';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { sliceConfig, splitVConfig } from './slice';
 import { tileConfig } from './tile';
 import { transposeConfig } from './transpose';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { replacedWasmKernels } from './wasm-heap';
 
-/** Every kernel selfsup registers for the 'wasm' backend. */
+/**
+ * Every kernel selfsup registers for the 'wasm' backend: replacements of stock kernels
+ * (matMul, conv and pool gradients, transposes, reductions, slices, gathers, copy-free
+ * `Identity`) and selfsup's own fused training kernels (`SelfsupAdamUpdate`,
+ * `SelfsupClipByGlobalNorm`), which the optimizers and `clipByGlobalNorm` use when registered.
+ */
 export const wasmKernelConfigs: readonly KernelConfig[] = [
   batchMatMulConfig,
   fusedMatMulConfig,
@@ -29,6 +39,12 @@ export const wasmKernelConfigs: readonly KernelConfig[] = [
   tileConfig,
   sumConfig,
   meanConfig,
+  identityConfig,
+  adamUpdateConfig,
+  sliceConfig,
+  splitVConfig,
+  gatherV2Config,
+  clipByGlobalNormConfig,
 ];
 
 /**

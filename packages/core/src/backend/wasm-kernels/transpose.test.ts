@@ -28,6 +28,11 @@ describe('Transpose on wasm', () => {
     { shape: [2, 1, 3, 1, 4, 2], perm: [5, 2, 0, 4, 3, 1] },
     { shape: [2, 3, 4, 5], perm: [0, 2, 1, 3] },
     { shape: [3, 4], perm: [1, 0] },
+    // Blocked wasm transpose: 2-D and batched [0, 2, 1], tiles of 16 with ragged edges.
+    { shape: [37, 50], perm: [1, 0] },
+    { shape: [16, 32], perm: [1, 0] },
+    { shape: [3, 33, 17], perm: [0, 2, 1] },
+    { shape: [2, 1, 19, 1, 21], perm: [0, 1, 4, 3, 2] },
     { shape: [2, 3, 4], perm: [0, 1, 2] },
   ])(
     'matches cpu for shape $shape, perm $perm, float32, int32 and bool, with gradients',

@@ -1,5 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { blockedTranspose } from './blocked-transpose';
 import {
   asWasmBackend,
   type KernelArguments,
@@ -91,8 +92,10 @@ function transposeInJavaScript(
 /**
  * `Transpose` for the wasm backend. Stock tfjs-backend-wasm 4.22 is fast up to rank 4 but takes
  * ~70 ms for a rank-5 attention transpose ([B, T, 3, heads, size] → [3, B, heads, T, size]);
- * this kernel first merges axes that stay adjacent, then runs the C++ kernel up to rank 4 and
- * a JS copy of contiguous runs over zero-copy heap views above. float32, int32 and bool.
+ * this kernel first merges axes that stay adjacent, then swaps matrices (2-D, or batched 3-D
+ * [0, 2, 1]: every matMul operand and gradient) with a blocked wasm transpose (~3.5× faster
+ * than the stock one, see `blocked-transpose.ts`), runs the C++ kernel for the other ranks up
+ * to 4 and a JS copy of contiguous runs over zero-copy heap views above. float32, int32, bool.
  *
  * @param args - Kernel arguments: input `x`; attr `perm`.
  * @returns x transposed by `perm`.
@@ -111,7 +114,50 @@ export function transposeKernel(args: KernelArguments): TensorInfo {
   const reduced = simplifyTranspose(x.shape, perm);
   if (reduced.perm.every((axis, position) => axis === position)) {
     heapArray(backend, out, size).set(heapArray(backend, x, size));
-  } else if (reduced.shape.length <= 4) {
+  } else if (!transposeMatrices(backend, x, out, reduced.shape, reduced.perm)) {
+    transposeWithStockKernel(backend, x, out, reduced.shape, reduced.perm);
+  }
+  return out;
+}
+
+/**
+ * Swaps the last two axes of a [rows, columns] or [batch, rows, columns] float32/int32 tensor
+ * (after simplification) with the blocked wasm transpose; false when the transpose is not of
+ * that form or the module is unavailable.
+ */
+function transposeMatrices(
+  backend: WasmBackend,
+  x: TensorInfo,
+  out: TensorInfo,
+  shape: readonly number[],
+  perm: readonly number[],
+): boolean {
+  if (x.dtype !== 'float32' && x.dtype !== 'int32') return false;
+  const matrix = shape.length === 2 && perm[0] === 1 && perm[1] === 0;
+  const batched = shape.length === 3 && perm[0] === 0 && perm[1] === 2 && perm[2] === 1;
+  if (!matrix && !batched) return false;
+  const transpose = blockedTranspose(backend);
+  if (transpose === undefined) return false;
+  const batch = batched ? shape[0]! : 1;
+  const rows = shape[shape.length - 2]!;
+  const columns = shape[shape.length - 1]!;
+  const source = tensorData(backend, x).memoryOffset;
+  const target = tensorData(backend, out).memoryOffset;
+  const bytes = rows * columns * 4;
+  for (let item = 0; item < batch; item++)
+    transpose(source + item * bytes, target + item * bytes, rows, columns);
+  return true;
+}
+
+function transposeWithStockKernel(
+  backend: WasmBackend,
+  x: TensorInfo,
+  out: TensorInfo,
+  shape: readonly number[],
+  perm: readonly number[],
+): void {
+  const reduced = { shape, perm };
+  if (reduced.shape.length <= 4) {
     const transpose = wasmFunction(backend, 'Transpose', [
       'number',
       'array',
@@ -133,7 +179,6 @@ export function transposeKernel(args: KernelArguments): TensorInfo {
   } else {
     transposeInJavaScript(backend, x, out, reduced.shape, reduced.perm);
   }
-  return out;
 }
 
 /** Kernel config of {@link transposeKernel}. */

@@ -32,7 +32,10 @@ export type WasmModule = {
 /** The parts of tfjs-backend-wasm's `BackendWasm` that selfsup's kernels use. */
 export type WasmBackend = KernelBackend & {
   readonly wasm: WasmModule;
-  readonly dataIdMap: { get(dataId: DataId): WasmTensorData | undefined };
+  readonly dataIdMap: {
+    get(dataId: DataId): WasmTensorData | undefined;
+    delete(dataId: DataId): boolean;
+  };
   dataIdNextNumber: number;
   makeOutput(shape: number[], dtype: DataType, memoryOffset?: number): TensorInfo;
   disposeData(dataId: DataId, force?: boolean): boolean;
@@ -201,6 +204,38 @@ export function runWasmKernel(
  */
 export function disposeIntermediate(backend: WasmBackend, info: TensorInfo): void {
   backend.disposeData(info.dataId);
+}
+
+/**
+ * A TensorInfo over `shape` values that start `elementOffset` values into `info`'s heap data:
+ * a zero-copy view stock wasm kernels accept as an input. It owns nothing; hand it back with
+ * {@link returnBorrowedView} (never dispose it: that would free the owner's memory).
+ *
+ * @param backend - The wasm backend.
+ * @param info - The tensor that owns the memory.
+ * @param elementOffset - First element of the view.
+ * @param shape - Shape of the view.
+ * @returns The view.
+ */
+export function borrowView(
+  backend: WasmBackend,
+  info: TensorInfo,
+  elementOffset: number,
+  shape: number[],
+): TensorInfo {
+  const { memoryOffset } = tensorData(backend, info);
+  return backend.makeOutput(shape, info.dtype, memoryOffset + elementOffset * 4);
+}
+
+/**
+ * Forgets a view made by {@link borrowView} without freeing the memory it points into.
+ *
+ * @param backend - The wasm backend.
+ * @param view - The view.
+ */
+export function returnBorrowedView(backend: WasmBackend, view: TensorInfo): void {
+  backend.wasm.tfjs.disposeData(tensorData(backend, view).id);
+  backend.dataIdMap.delete(view.dataId);
 }
 
 /** The kernels that `registerWasmKernels` replaced, by kernel name (for fallbacks). */

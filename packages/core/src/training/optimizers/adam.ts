@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import {
+  type AdamUpdateAttributes,
+  adamUpdateKernelName,
+} from '../../backend/wasm-kernels/adam-update';
 import type { JsonObject } from '../../spec/json';
 import { checkRate } from './check-rate';
 import type { OptimizerName, TrainableParameter } from './optimizer';
@@ -19,7 +23,7 @@ export type AdamOptions = {
   readonly excludeFromWeightDecay?: WeightDecayExclusion;
 };
 
-type AdamConstants = {
+type AdamScalars = {
   readonly beta1: tf.Scalar;
   readonly oneMinusBeta1: tf.Scalar;
   readonly beta2: tf.Scalar;
@@ -31,9 +35,18 @@ type AdamConstants = {
   readonly decayFactor: tf.Scalar;
 };
 
+type AdamConstants = {
+  readonly learningRate: number;
+  readonly iteration: number;
+  /** The constants as scalars, made on first use (the tensor-op path only). */
+  scalars(): AdamScalars;
+};
+
 /**
  * Adam and AdamW in a few fused tensor ops per weight (Kingma & Ba 2015; Loshchilov & Hutter 2019).
- * Use {@link createAdam} or `createAdamW`.
+ * On the wasm backend each weight's update is one selfsup kernel (`SelfsupAdamUpdate`: the
+ * same arithmetic without the engine's bookkeeping around ~12 ops). Use {@link createAdam} or
+ * `createAdamW`.
  */
 export class AdamOptimizer extends SlotOptimizer<AdamConstants> {
   readonly name: OptimizerName;
@@ -76,6 +89,18 @@ export class AdamOptimizer extends SlotOptimizer<AdamConstants> {
   }
 
   protected prepare(learningRate: number, iteration: number): AdamConstants {
+    let scalars: AdamScalars | undefined;
+    return {
+      learningRate,
+      iteration,
+      scalars: () => {
+        scalars ??= this.makeScalars(learningRate, iteration);
+        return scalars;
+      },
+    };
+  }
+
+  private makeScalars(learningRate: number, iteration: number): AdamScalars {
     const firstMomentCorrection = 1 - this.beta1 ** iteration;
     return {
       beta1: tf.scalar(this.beta1),
@@ -98,23 +123,52 @@ export class AdamOptimizer extends SlotOptimizer<AdamConstants> {
   ): void {
     const weight = parameter.variable;
     const decays = this.weightDecay > 0 && !isExcludedFromWeightDecay(parameter, this.exclusion);
-    const effectiveGradient =
-      decays && !this.decoupled ? gradient.add(weight.mul(constants.decay)) : gradient;
     const firstMoment = slot('m');
     const secondMoment = slot('v');
+    if (
+      weight.dtype === 'float32' &&
+      gradient.dtype === 'float32' &&
+      tf.getKernel(adamUpdateKernelName, tf.getBackend()) !== undefined
+    ) {
+      // selfsup's wasm kernel: the same ops in the same order, one engine dispatch.
+      const { learningRate, iteration } = constants;
+      const attributes: AdamUpdateAttributes = {
+        beta1: this.beta1,
+        beta2: this.beta2,
+        secondMomentCorrection: 1 / (1 - this.beta2 ** iteration),
+        epsilon: this.epsilon,
+        stepSize: learningRate / (1 - this.beta1 ** iteration),
+        l2: decays && !this.decoupled ? this.weightDecay : 0,
+        weightFactor: decays && this.decoupled ? 1 - learningRate * this.weightDecay : 1,
+      };
+      const [nextWeight, nextFirst, nextSecond] = tf
+        .engine()
+        .runKernel(
+          adamUpdateKernelName,
+          { weight, firstMoment, secondMoment, gradient },
+          attributes as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
+      firstMoment.assign(nextFirst as tf.Tensor);
+      secondMoment.assign(nextSecond as tf.Tensor);
+      weight.assign(nextWeight as tf.Tensor);
+      return;
+    }
+    const scalars = constants.scalars();
+    const effectiveGradient =
+      decays && !this.decoupled ? gradient.add(weight.mul(scalars.decay)) : gradient;
     const nextFirst = firstMoment
-      .mul(constants.beta1)
-      .add(effectiveGradient.mul(constants.oneMinusBeta1));
+      .mul(scalars.beta1)
+      .add(effectiveGradient.mul(scalars.oneMinusBeta1));
     const nextSecond = secondMoment
-      .mul(constants.beta2)
-      .add(effectiveGradient.square().mul(constants.oneMinusBeta2));
+      .mul(scalars.beta2)
+      .add(effectiveGradient.square().mul(scalars.oneMinusBeta2));
     firstMoment.assign(nextFirst);
     secondMoment.assign(nextSecond);
     // w ← w·(1 − ηλ) − η/(1 − β1ᵗ) · m / (√(v/(1 − β2ᵗ)) + ε)
     const step = nextFirst
-      .mul(constants.stepSize)
-      .div(nextSecond.mul(constants.secondMomentCorrection).sqrt().add(constants.epsilon));
-    const decayed = decays && this.decoupled ? weight.mul(constants.decayFactor) : weight;
+      .mul(scalars.stepSize)
+      .div(nextSecond.mul(scalars.secondMomentCorrection).sqrt().add(scalars.epsilon));
+    const decayed = decays && this.decoupled ? weight.mul(scalars.decayFactor) : weight;
     weight.assign(decayed.sub(step));
   }
 }
