@@ -63,6 +63,41 @@ describe('BatchMatMul on wasm', () => {
     });
   });
 
+  it('runs tile-aligned per-head attention products (SIMD kernel) like cpu, with gradients', async () => {
+    // [2, 3] heads of [8, 4]·[4, 16]-style products: m % 4 = 0, n % 8 = 0 take the SIMD GEMM.
+    await expectWasmMatchesCpu('simd attention', () => {
+      const q = seededNormal([2, 3, 16, 8], 23);
+      const k = seededNormal([2, 3, 16, 8], 24);
+      const v = seededNormal([2, 3, 16, 8], 25);
+      const attend = (query: tf.Tensor, key: tf.Tensor, value: tf.Tensor) =>
+        tf.matMul(tf.softmax(tf.matMul(query, key, false, true)), value);
+      return [
+        attend(q, k, v),
+        tf.matMul(q, k, true, false),
+        tf.matMul(q, seededNormal([2, 3, 8, 16], 34), true, true),
+        ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => attend(a, b, c).square().sum())([
+          q,
+          k,
+          v,
+        ]),
+      ];
+    });
+    await expectWasmMatchesCpu('simd broadcast and k = 1', () => [
+      tf.matMul(seededNormal([3, 2, 12, 5], 26), seededNormal([2, 5, 24], 27)),
+      tf.matMul(seededNormal([4, 8, 1], 28), seededNormal([4, 1, 8], 29)),
+      // Too large for the SIMD kernel: XNNPACK per item.
+      tf.matMul(seededNormal([2, 4, 136], 30), seededNormal([2, 136, 8], 31)),
+    ]);
+    await expectNoLeak(() => {
+      const a = seededNormal([2, 8, 4], 32);
+      const b = seededNormal([2, 4, 16], 33);
+      return [
+        tf.matMul(a, b),
+        ...tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y).square().sum())([a, b]),
+      ];
+    });
+  });
+
   it('broadcasts batch dims: 3-D × 2-D, 2-D × 3-D, and [2,1] × [1,3]', async () => {
     await expectWasmMatchesCpu('3-D x 2-D', () => [
       tf.matMul(seededNormal([2, 3, 4], 8), seededNormal([4, 5], 9)),

@@ -11,7 +11,7 @@ import type { WasmBackend } from './wasm-heap';
  */
 
 /** Unsigned LEB128. */
-function unsigned(value: number): number[] {
+export function unsigned(value: number): number[] {
   const bytes: number[] = [];
   let rest = value >>> 0;
   do {
@@ -24,7 +24,7 @@ function unsigned(value: number): number[] {
 }
 
 /** Signed LEB128 (small constants only). */
-function signed(value: number): number[] {
+export function signed(value: number): number[] {
   const bytes: number[] = [];
   let rest = value | 0;
   for (;;) {
@@ -38,15 +38,15 @@ function signed(value: number): number[] {
   }
 }
 
-function vector(items: number[][]): number[] {
+export function vector(items: number[][]): number[] {
   return [...unsigned(items.length), ...items.flat()];
 }
 
-function name(text: string): number[] {
+export function name(text: string): number[] {
   return vector([...text].map((character) => [character.charCodeAt(0)]));
 }
 
-function section(id: number, content: number[]): number[] {
+export function section(id: number, content: number[]): number[] {
   return [id, ...unsigned(content.length), ...content];
 }
 

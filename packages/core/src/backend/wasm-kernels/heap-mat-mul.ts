@@ -1,5 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { type SmallGemmFunction, smallGemm, smallGemmFits } from './small-gemm';
 import {
   disposeIntermediate,
   registerHeapView,
@@ -221,11 +222,55 @@ function flippedProduct(
 }
 
 /**
+ * Every batch item of `a·b` with the SIMD small GEMM, written into `out`: a transposed `a` is
+ * read in place through strides, a transposed `b` is materialised first.
+ */
+function smallProducts(
+  backend: WasmBackend,
+  gemm: SmallGemmFunction,
+  a: TensorInfo,
+  b: TensorInfo,
+  out: TensorInfo,
+  m: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  outBatchShape: number[],
+): void {
+  const batch = tf.util.sizeFromShape(outBatchShape);
+  const aOffsets = broadcastBatchOffsets(a.shape.slice(0, -2), outBatchShape, m * k);
+  const bOffsets = broadcastBatchOffsets(b.shape.slice(0, -2), outBatchShape, k * n);
+  const bMatrices = transposeB ? transposeLastTwo(backend, b) : b;
+  try {
+    const aBase = tensorData(backend, a).memoryOffset;
+    const bBase = tensorData(backend, bMatrices).memoryOffset;
+    const outBase = tensorData(backend, out).memoryOffset;
+    const rowStride = transposeA ? 4 : 4 * k;
+    const columnStride = transposeA ? 4 * m : 4;
+    for (let item = 0; item < batch; item++) {
+      gemm(
+        aBase + 4 * aOffsets[item]!,
+        bBase + 4 * bOffsets[item]!,
+        outBase + 4 * item * m * n,
+        m,
+        k,
+        n,
+        rowStride,
+        columnStride,
+      );
+    }
+  } finally {
+    if (bMatrices !== b) disposeIntermediate(backend, bMatrices);
+  }
+}
+
+/**
  * Batched, broadcasting matrix product on the wasm backend that always runs XNNPACK:
  * transposed operands are materialised with the wasm Transpose kernel, and the batch runs as
  * one 2-D XNNPACK call per item on zero-copy heap views (a single call when `b` is shared by
- * every item of `a`). A single `aᵀ·b` whose `b` is the costlier operand to pack runs as
- * `(bᵀ·a)ᵀ` (see `flippedProduct`).
+ * every item of `a`; small tile-aligned items run the SIMD kernel of `small-gemm.ts`).
+ * A single `aᵀ·b` whose `b` is the costlier operand to pack runs as `(bᵀ·a)ᵀ` (see `flippedProduct`).
  *
  * @param backend - The wasm backend.
  * @param a - [...batchA, M, K] (or [..., K, M] with `transposeA`), float32.
@@ -292,12 +337,26 @@ export function batchMatMulOnHeap(
     return flippedProduct(backend, a, b, m, k, n, transposeB, [...outBatchShape, m, n]);
   }
 
+  const batchA = tf.util.sizeFromShape(batchShapeA);
+  const batchB = tf.util.sizeFromShape(batchShapeB);
+  const sharedB = batchB === 1 && batchA === batch;
+  // Tiny items (attention heads): the SIMD kernel, with no per-call operator or packing.
+  const gemm =
+    !sharedB &&
+    options.bias === undefined &&
+    (options.activation ?? 'linear') === 'linear' &&
+    smallGemmFits(m, k, n)
+      ? smallGemm(backend)
+      : undefined;
+  if (gemm !== undefined) {
+    smallProducts(backend, gemm, a, b, out, m, k, n, transposeA, transposeB, outBatchShape);
+    return out;
+  }
+
   const aMatrices = transposeA ? transposeLastTwo(backend, a) : a;
   const bMatrices = transposeB ? transposeLastTwo(backend, b) : b;
   try {
-    const batchA = tf.util.sizeFromShape(batchShapeA);
-    const batchB = tf.util.sizeFromShape(batchShapeB);
-    if (batchB === 1 && batchA === batch) {
+    if (sharedB) {
       // b is shared: one [batch·M, K] · [K, N] product.
       multiplyMatricesOnHeap(backend, aMatrices, 0, bMatrices, 0, out, 0, batch * m, k, n, options);
     } else {

@@ -34,6 +34,11 @@ describe('Transpose on wasm', () => {
     { shape: [3, 33, 17], perm: [0, 2, 1] },
     { shape: [2, 1, 19, 1, 21], perm: [0, 1, 4, 3, 2] },
     { shape: [2, 3, 4], perm: [0, 1, 2] },
+    // SIMD 4 × 4 block transpose: sides multiples of 4, row bands of 16 with a ragged last one.
+    { shape: [4, 4], perm: [1, 0] },
+    { shape: [20, 36], perm: [1, 0] },
+    { shape: [3, 8, 12], perm: [0, 2, 1] },
+    { shape: [2, 12, 4, 8], perm: [0, 2, 1, 3] },
   ])(
     'matches cpu for shape $shape, perm $perm, float32, int32 and bool, with gradients',
     async ({ shape, perm }) => {

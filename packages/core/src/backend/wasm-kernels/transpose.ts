@@ -1,6 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { blockedTranspose } from './blocked-transpose';
+import { simdTranspose } from './simd-transpose';
 import {
   asWasmBackend,
   type KernelArguments,
@@ -136,11 +137,14 @@ function transposeMatrices(
   const matrix = shape.length === 2 && perm[0] === 1 && perm[1] === 0;
   const batched = shape.length === 3 && perm[0] === 0 && perm[1] === 2 && perm[2] === 1;
   if (!matrix && !batched) return false;
-  const transpose = blockedTranspose(backend);
-  if (transpose === undefined) return false;
   const batch = batched ? shape[0]! : 1;
   const rows = shape[shape.length - 2]!;
   const columns = shape[shape.length - 1]!;
+  // Sides that are multiples of 4: the SIMD 4 × 4 block kernel (~3× faster than the blocked one).
+  const transpose =
+    (rows % 4 === 0 && columns % 4 === 0 ? simdTranspose(backend) : undefined) ??
+    blockedTranspose(backend);
+  if (transpose === undefined) return false;
   const source = tensorData(backend, x).memoryOffset;
   const target = tensorData(backend, out).memoryOffset;
   const bytes = rows * columns * 4;
