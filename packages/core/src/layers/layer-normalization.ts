@@ -61,12 +61,18 @@ export function layerNormalize(
         ];
         const dy2 = dy.reshape([-1, size]);
         const scaledGradient = dy2.mul(savedScale);
+        // dy · x̂ serves both dγ and mean(ĝ · x̂) = (dy · x̂) γ / D, a [N, D] × [D, 1] product
+        // instead of a third full-size product and a row mean.
+        const gradientTimesNormalized = dy2.mul(savedNormalized);
+        const projection = tf
+          .matMul(gradientTimesNormalized as tf.Tensor2D, savedScale.reshape([size, 1]))
+          .mul(1 / size);
         const dx = scaledGradient
           .sub(scaledGradient.mean(1, true))
-          .sub(savedNormalized.mul(scaledGradient.mul(savedNormalized).mean(1, true)))
+          .sub(savedNormalized.mul(projection))
           .mul(savedInverseStd)
           .reshape(dy.shape);
-        const dGamma = sumOverRows(dy2.mul(savedNormalized) as tf.Tensor2D);
+        const dGamma = sumOverRows(gradientTimesNormalized as tf.Tensor2D);
         const dBeta = sumOverRows(dy2 as tf.Tensor2D);
         return [dx, dGamma, dBeta];
       },

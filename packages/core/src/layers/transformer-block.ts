@@ -38,20 +38,21 @@ export function gelu(x: tf.Tensor): tf.Tensor {
         .add(2 * SQRT_2_OVER_PI)
         .mul(value),
     );
-    (save as tf.GradSaveFunc)([value, squared, gate]);
+    const output = value.mul(gate);
+    // The output y = x · s is saved (a handle, no copy) so the backward needs no x · s product.
+    (save as tf.GradSaveFunc)([output.clone(), squared, gate]);
     return {
-      value: value.mul(gate),
+      value: output,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedInput, savedSquared, savedGate] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        // d/dx = s + x · s (1 − s) · (2c + 6c · 0.044715 · x²)
+        const [savedOutput, savedSquared, savedGate] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        // d/dx = s + x · s (1 − s) · (2c + 6c · 0.044715 · x²) = s + y (1 − s) · (…)
         const innerDerivative = savedSquared
           .mul(6 * SQRT_2_OVER_PI * GELU_CUBIC)
           .add(2 * SQRT_2_OVER_PI);
         const derivative = tf
           .sub(1, savedGate)
-          .mul(savedGate)
+          .mul(savedOutput)
           .mul(innerDerivative)
-          .mul(savedInput)
           .add(savedGate);
         return dy.mul(derivative);
       },
