@@ -1,3 +1,4 @@
+import { heapModuleBytes, heapModuleLoader, signed, unsigned, vector } from './heap-module';
 import type { WasmBackend } from './wasm-heap';
 
 /**
@@ -9,46 +10,6 @@ import type { WasmBackend } from './wasm-heap';
  * needs one). Copying 16 × 16 tiles keeps both sides in cache: ~3.5× faster. The module is
  * assembled here from its opcodes (below), so there is no binary or build step to ship.
  */
-
-/** Unsigned LEB128. */
-export function unsigned(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value >>> 0;
-  do {
-    let byte = rest & 0x7f;
-    rest >>>= 7;
-    if (rest !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest !== 0);
-  return bytes;
-}
-
-/** Signed LEB128 (small constants only). */
-export function signed(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value | 0;
-  for (;;) {
-    const byte = rest & 0x7f;
-    rest >>= 7;
-    if ((rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0)) {
-      bytes.push(byte);
-      return bytes;
-    }
-    bytes.push(byte | 0x80);
-  }
-}
-
-export function vector(items: number[][]): number[] {
-  return [...unsigned(items.length), ...items.flat()];
-}
-
-export function name(text: string): number[] {
-  return vector([...text].map((character) => [character.charCodeAt(0)]));
-}
-
-export function section(id: number, content: number[]): number[] {
-  return [id, ...unsigned(content.length), ...content];
-}
 
 // The opcodes used (WebAssembly core spec, binary format).
 const i32 = 0x7f;
@@ -145,22 +106,7 @@ function transposeBody(): number[] {
   return [...vector([[6, i32]]), ...forLoop(4, constant(0), get(2), tile, rowOfTiles), ...end];
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const body = transposeBody();
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([[0x60, ...vector([[i32], [i32], [i32], [i32]]), ...vector([])]])),
-    // Imports env.memory with no minimum, so any memory (the backend's) satisfies it.
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vector([[0]])),
-    ...section(7, vector([[...name('transpose'), 0x00, 0]])),
-    ...section(10, vector([[...unsigned(body.length), ...body]])),
-  ]);
-}
-
 type TransposeFunction = (source: number, target: number, rows: number, columns: number) => void;
-
-const instances = new WeakMap<object, TransposeFunction | null>();
 
 /**
  * The blocked transpose bound to the backend's memory, compiled on first use; undefined when
@@ -170,21 +116,5 @@ const instances = new WeakMap<object, TransposeFunction | null>();
  * @param backend - The wasm backend.
  * @returns `transpose(sourceByteOffset, targetByteOffset, rows, columns)` for 32-bit values.
  */
-export function blockedTranspose(backend: WasmBackend): TransposeFunction | undefined {
-  const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
-  const memory = module.asm?.memory ?? module.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  let instance = instances.get(memory);
-  if (instance === undefined) {
-    try {
-      const compiled = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {
-        env: { memory },
-      });
-      instance = compiled.exports.transpose as TransposeFunction;
-    } catch {
-      instance = null;
-    }
-    instances.set(memory, instance);
-  }
-  return instance ?? undefined;
-}
+export const blockedTranspose: (backend: WasmBackend) => TransposeFunction | undefined =
+  heapModuleLoader('transpose', () => heapModuleBytes('transpose', 4, transposeBody()));

@@ -1,4 +1,4 @@
-import { name, section, signed, unsigned, vector } from './blocked-transpose';
+import { heapModuleBytes, heapModuleLoader, signed, unsigned, vector } from './heap-module';
 import type { WasmBackend } from './wasm-heap';
 
 /**
@@ -166,22 +166,7 @@ function transposeBody(): number[] {
   ];
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const body = transposeBody();
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([[0x60, ...vector([[i32], [i32], [i32], [i32]]), ...vector([])]])),
-    // Imports env.memory with no minimum, so any memory (the backend's) satisfies it.
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vector([[0]])),
-    ...section(7, vector([[...name('transpose'), 0x00, 0]])),
-    ...section(10, vector([[...unsigned(body.length), ...body]])),
-  ]);
-}
-
 type TransposeFunction = (source: number, target: number, rows: number, columns: number) => void;
-
-const instances = new WeakMap<object, TransposeFunction | null>();
 
 /**
  * The SIMD transpose bound to the backend's memory, compiled on first use; undefined when it
@@ -191,21 +176,5 @@ const instances = new WeakMap<object, TransposeFunction | null>();
  * @param backend - The wasm backend.
  * @returns `transpose(sourceByteOffset, targetByteOffset, rows, columns)` for 32-bit values.
  */
-export function simdTranspose(backend: WasmBackend): TransposeFunction | undefined {
-  const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
-  const memory = module.asm?.memory ?? module.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  let instance = instances.get(memory);
-  if (instance === undefined) {
-    try {
-      const compiled = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {
-        env: { memory },
-      });
-      instance = compiled.exports.transpose as TransposeFunction;
-    } catch {
-      instance = null;
-    }
-    instances.set(memory, instance);
-  }
-  return instance ?? undefined;
-}
+export const simdTranspose: (backend: WasmBackend) => TransposeFunction | undefined =
+  heapModuleLoader('transpose', () => heapModuleBytes('transpose', 4, transposeBody()));

@@ -1,4 +1,4 @@
-import { name, section, signed, unsigned, vector } from './blocked-transpose';
+import { heapModuleBytes, heapModuleLoader, signed, unsigned, vector } from './heap-module';
 import type { WasmBackend } from './wasm-heap';
 
 /**
@@ -187,22 +187,6 @@ function gemmBody(): number[] {
   ];
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const body = gemmBody();
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(
-      1,
-      vector([[0x60, ...vector([[i32], [i32], [i32], [i32], [i32], [i32], [i32], [i32]]), 0]]),
-    ),
-    // Imports env.memory with no minimum, so any memory (the backend's) satisfies it.
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vector([[0]])),
-    ...section(7, vector([[...name('gemm'), 0x00, 0]])),
-    ...section(10, vector([[...unsigned(body.length), ...body]])),
-  ]);
-}
-
 /**
  * `gemm(a, b, c, m, k, n, aRowStride, aColumnStride)`: byte offsets of float32 matrices a
  * [m,k] (value (i,p) at `a + i·aRowStride + p·aColumnStride` bytes, so a stored transposed
@@ -218,8 +202,6 @@ export type SmallGemmFunction = (
   aRowStride: number,
   aColumnStride: number,
 ) => void;
-
-const instances = new WeakMap<object, SmallGemmFunction | null>();
 
 /** Largest per-item dimension routed to the SIMD kernel (bigger products amortise packing). */
 const smallLimit = 128;
@@ -251,21 +233,7 @@ export function smallGemmFits(m: number, k: number, n: number): boolean {
  * @param backend - The wasm backend.
  * @returns `gemm(a, b, c, m, k, n, aRowStride, aColumnStride)` computing c = a·b.
  */
-export function smallGemm(backend: WasmBackend): SmallGemmFunction | undefined {
-  const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
-  const memory = module.asm?.memory ?? module.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  let instance = instances.get(memory);
-  if (instance === undefined) {
-    try {
-      const compiled = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {
-        env: { memory },
-      });
-      instance = compiled.exports.gemm as SmallGemmFunction;
-    } catch {
-      instance = null;
-    }
-    instances.set(memory, instance);
-  }
-  return instance ?? undefined;
-}
+export const smallGemm: (backend: WasmBackend) => SmallGemmFunction | undefined = heapModuleLoader(
+  'gemm',
+  () => heapModuleBytes('gemm', 8, gemmBody()),
+);
