@@ -1,4 +1,19 @@
-import { heapModuleBytes, heapModuleLoader, signed, unsigned, vector } from './heap-module';
+import {
+  add,
+  constant,
+  end,
+  forLoop,
+  get,
+  heapModuleBytes,
+  heapModuleLoader,
+  i32,
+  lessUnsigned,
+  multiply,
+  select,
+  set,
+  shiftLeft,
+  vector,
+} from './heap-module';
 import type { WasmBackend } from './wasm-heap';
 
 /**
@@ -11,24 +26,9 @@ import type { WasmBackend } from './wasm-heap';
  * assembled here from its opcodes (below), so there is no binary or build step to ship.
  */
 
-// The opcodes used (WebAssembly core spec, binary format).
-const i32 = 0x7f;
-const get = (local: number) => [0x20, ...unsigned(local)];
-const set = (local: number) => [0x21, ...unsigned(local)];
-const constant = (value: number) => [0x41, ...signed(value)];
-const add = [0x6a];
-const multiply = [0x6c];
-const shiftLeft = [0x74];
-const lessUnsigned = [0x49];
-const greaterOrEqualUnsigned = [0x4f];
-const select = [0x1b];
+// Module-specific opcodes (the shared ones are in heap-module.ts).
 const load32 = [0x28, 2, 0]; // i32.load align=4 offset=0 (moves float32 bits unchanged)
 const store32 = [0x36, 2, 0];
-const end = [0x0b];
-const breakIf = (depth: number) => [0x0d, depth];
-const branch = (depth: number) => [0x0c, depth];
-const blockLoop = [0x02, 0x40, 0x03, 0x40];
-const endLoopBlock = [...end, ...end];
 
 /** Tile edge, in values. */
 const tile = 16;
@@ -46,28 +46,6 @@ function transposeBody(): number[] {
     ...second,
     ...lessUnsigned,
     ...select,
-  ];
-  const forLoop = (
-    counter: number,
-    start: number[],
-    limit: number[],
-    step: number,
-    body: number[],
-  ) => [
-    ...start,
-    ...set(counter),
-    ...blockLoop,
-    ...get(counter),
-    ...limit,
-    ...greaterOrEqualUnsigned,
-    ...breakIf(1),
-    ...body,
-    ...get(counter),
-    ...constant(step),
-    ...add,
-    ...set(counter),
-    ...branch(0),
-    ...endLoopBlock,
   ];
   const copyValue = [
     // target + ((c·rows + r) << 2)

@@ -46,6 +46,51 @@ export function section(id: number, content: number[]): number[] {
   return [id, ...unsigned(content.length), ...content];
 }
 
+// Opcodes shared by the heap modules (WebAssembly core spec and SIMD proposal, binary format).
+export const i32 = 0x7f;
+export const v128 = 0x7b;
+export const get = (local: number): number[] => [0x20, ...unsigned(local)];
+export const set = (local: number): number[] => [0x21, ...unsigned(local)];
+export const constant = (value: number): number[] => [0x41, ...signed(value)];
+export const add = [0x6a];
+export const multiply = [0x6c];
+export const shiftLeft = [0x74];
+export const lessUnsigned = [0x49];
+export const greaterOrEqualUnsigned = [0x4f];
+export const select = [0x1b];
+export const end = [0x0b];
+export const breakIf = (depth: number): number[] => [0x0d, depth];
+export const branch = (depth: number): number[] => [0x0c, depth];
+export const blockLoop = [0x02, 0x40, 0x03, 0x40];
+export const endLoopBlock = [...end, ...end];
+export const simd = (opcode: number): number[] => [0xfd, ...unsigned(opcode)];
+
+/** `for (counter = start; counter < limit (unsigned); counter += step) body`. */
+export function forLoop(
+  counter: number,
+  start: number[],
+  limit: number[],
+  step: number,
+  body: number[],
+): number[] {
+  return [
+    ...start,
+    ...set(counter),
+    ...blockLoop,
+    ...get(counter),
+    ...limit,
+    ...greaterOrEqualUnsigned,
+    ...breakIf(1),
+    ...body,
+    ...get(counter),
+    ...constant(step),
+    ...add,
+    ...set(counter),
+    ...branch(0),
+    ...endLoopBlock,
+  ];
+}
+
 /**
  * The bytes of a module with one exported function of `parameterCount` i32 parameters and no
  * result, importing `env.memory` with no minimum (so the backend's memory satisfies it).
@@ -55,7 +100,6 @@ export function heapModuleBytes(
   parameterCount: number,
   body: number[],
 ): Uint8Array<ArrayBuffer> {
-  const i32 = 0x7f;
   const parameters = Array.from({ length: parameterCount }, () => [i32]);
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],

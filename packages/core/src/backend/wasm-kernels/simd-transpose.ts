@@ -1,4 +1,21 @@
-import { heapModuleBytes, heapModuleLoader, signed, unsigned, vector } from './heap-module';
+import {
+  add,
+  constant,
+  end,
+  forLoop,
+  get,
+  heapModuleBytes,
+  heapModuleLoader,
+  i32,
+  lessUnsigned,
+  multiply,
+  select,
+  set,
+  shiftLeft,
+  simd,
+  v128,
+  vector,
+} from './heap-module';
 import type { WasmBackend } from './wasm-heap';
 
 /**
@@ -8,24 +25,7 @@ import type { WasmBackend } from './wasm-heap';
  * vectors, walking 16 source rows at a time so every target row receives a whole cache line.
  */
 
-// The opcodes used (WebAssembly core spec and SIMD proposal, binary format).
-const i32 = 0x7f;
-const v128 = 0x7b;
-const get = (local: number) => [0x20, ...unsigned(local)];
-const set = (local: number) => [0x21, ...unsigned(local)];
-const constant = (value: number) => [0x41, ...signed(value)];
-const add = [0x6a];
-const multiply = [0x6c];
-const shiftLeft = [0x74];
-const lessUnsigned = [0x49];
-const greaterOrEqualUnsigned = [0x4f];
-const select = [0x1b];
-const end = [0x0b];
-const breakIf = (depth: number) => [0x0d, depth];
-const branch = (depth: number) => [0x0c, depth];
-const blockLoop = [0x02, 0x40, 0x03, 0x40];
-const endLoopBlock = [...end, ...end];
-const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
+// Module-specific opcodes (the shared ones are in heap-module.ts).
 const loadVector = [...simd(0x00), 0, 0];
 const storeVector = [...simd(0x0b), 0, 0];
 /** i8x16.shuffle picking four 32-bit lanes (0–3 first operand, 4–7 second). */
@@ -43,31 +43,6 @@ const [R0, C0, R, R_END, SOURCE_ROW, TARGET_ROW, SOURCE_PTR, TARGET_PTR] = [
 ];
 const V = 12;
 const T = 16;
-
-function forLoop(
-  counter: number,
-  start: number[],
-  limit: number[],
-  step: number,
-  body: number[],
-): number[] {
-  return [
-    ...start,
-    ...set(counter),
-    ...blockLoop,
-    ...get(counter),
-    ...limit,
-    ...greaterOrEqualUnsigned,
-    ...breakIf(1),
-    ...body,
-    ...get(counter),
-    ...constant(step),
-    ...add,
-    ...set(counter),
-    ...branch(0),
-    ...endLoopBlock,
-  ];
-}
 
 function transposeBody(): number[] {
   const blockCopy: number[] = [

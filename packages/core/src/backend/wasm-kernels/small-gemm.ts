@@ -1,4 +1,24 @@
-import { heapModuleBytes, heapModuleLoader, signed, unsigned, vector } from './heap-module';
+import {
+  add,
+  blockLoop,
+  branch,
+  breakIf,
+  constant,
+  end,
+  endLoopBlock,
+  get,
+  greaterOrEqualUnsigned,
+  heapModuleBytes,
+  heapModuleLoader,
+  i32,
+  multiply,
+  set,
+  shiftLeft,
+  simd,
+  unsigned,
+  v128,
+  vector,
+} from './heap-module';
 import type { WasmBackend } from './wasm-heap';
 
 /**
@@ -12,22 +32,7 @@ import type { WasmBackend } from './wasm-heap';
  * It requires `m % 4 === 0` and `n % 8 === 0` (see {@link smallGemmFits}).
  */
 
-// The opcodes used (WebAssembly core spec and SIMD proposal, binary format).
-const i32 = 0x7f;
-const v128 = 0x7b;
-const get = (local: number) => [0x20, ...unsigned(local)];
-const set = (local: number) => [0x21, ...unsigned(local)];
-const constant = (value: number) => [0x41, ...signed(value)];
-const add = [0x6a];
-const multiply = [0x6c];
-const shiftLeft = [0x74];
-const greaterOrEqualUnsigned = [0x4f];
-const end = [0x0b];
-const breakIf = (depth: number) => [0x0d, depth];
-const branch = (depth: number) => [0x0c, depth];
-const blockLoop = [0x02, 0x40, 0x03, 0x40];
-const endLoopBlock = [...end, ...end];
-const simd = (opcode: number) => [0xfd, ...unsigned(opcode)];
+// Module-specific opcodes (the shared ones are in heap-module.ts).
 /** v128.load align=1 (a hint only) at `offset` bytes. */
 const loadVector = (offset: number) => [...simd(0x00), 0, ...unsigned(offset)];
 const storeVector = (offset: number) => [...simd(0x0b), 0, ...unsigned(offset)];
