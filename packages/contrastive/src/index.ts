@@ -1,3 +1,36 @@
+export { alignment, uniformity } from './alignment-uniformity';
+export type { ClipBatch, ClipObjective, ClipOptions } from './clip';
+export { createClip } from './clip';
+export type { ClipEmbedder, ClipEmbedOptions } from './clip-embedder';
+export { embedInBatches } from './clip-embedder';
+export type { LogitScaleArgs } from './clip-logit-scale';
+export {
+  clipInitialLogLogitScale,
+  clipMaximumLogLogitScale,
+  LogitScale,
+  registerClipLayers,
+} from './clip-logit-scale';
+export type { ClipLossResult } from './clip-loss';
+export { clipLoss, l2NormalizeRows } from './clip-loss';
+export type { RetrievalOptions, RetrievalResult } from './clip-retrieval';
+export { recallAtK, retrieve } from './clip-retrieval';
+export type { ClipTextEncoderOptions } from './clip-text-encoder';
+export { createClipTextEncoder } from './clip-text-encoder';
+export { clipTokenize } from './clip-tokenize';
+export type { ZeroShotOptions } from './clip-zero-shot';
+export {
+  clipDefaultTemplates,
+  zeroShotAccuracy,
+  zeroShotClassEmbeddings,
+  zeroShotClassify,
+} from './clip-zero-shot';
+export type { MocoBatch, MocoObjective, MocoOptions } from './moco';
+export { createMoco } from './moco';
+export type { MocoInfoNceResult } from './moco-info-nce-loss';
+export { mocoInfoNceLoss } from './moco-info-nce-loss';
+export type { MocoQueueOptions, MocoQueueState } from './moco-queue';
+export { MocoQueue } from './moco-queue';
+export { momentumUpdate } from './momentum-update';
 export type { NtXentResult } from './nt-xent-loss';
 export { ntXentLoss } from './nt-xent-loss';
 export type { SimclrBatch, SimclrOptions } from './simclr';

@@ -14,6 +14,7 @@ export {
 } from './encoders/create-encoder';
 export type { EncodeOptions } from './encoders/encode';
 export { encode } from './encoders/encode';
+export * from './embeddings/index';
 export * from './encoders/index-sequence';
 export * from './encoders/index-vision';
 export type { LayersEncoderParts } from './encoders/layers-encoder';
