@@ -3,22 +3,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { deriveSeed, SeededRandom } from '@selfsup/core';
 import { resolveCacheDirectory, writeFileAtomic } from './dataset-cache';
+import { fashionMnistClassNames } from './image-class-names';
 import type { ImageDataset } from './image-dataset';
 import { readIdxFile } from './read-idx-file';
 
-/** The ten Fashion-MNIST classes, in label order (Xiao, Rasul & Vollgraf 2017). */
-export const fashionMnistClassNames: readonly string[] = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
+export { fashionMnistClassNames } from './image-class-names';
 
 const side = 28;
 const pixels = side * side;

@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { mnistClassNames } from './image-class-names';
 import type { ImageDataset } from './image-dataset';
 import { readIdxFile } from './read-idx-file';
-
-const digitNames = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
 /**
  * MNIST handwritten digits (LeCun, Bottou, Bengio & Haffner 1998): 60,000 training and 10,000
@@ -37,6 +36,6 @@ export function loadMnist(split: 'train' | 'test'): ImageDataset {
     channels: 1,
     images: images.values,
     labels: labels.values,
-    classNames: digitNames,
+    classNames: mnistClassNames,
   };
 }

