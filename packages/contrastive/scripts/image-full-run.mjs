@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * The full MoCo v2 run on MNIST (issue 4's acceptance): pretrain MoCo v2 with core's default
- * ConvNet encoder on the 60,000 unlabeled MNIST training images, then measure the encoder with a
+ * The full SimCLR or MoCo v2 run on MNIST or Fashion-MNIST (issue 4's acceptance): pretrain with
+ * core's default ConvNet encoder on the 60,000 unlabeled training images, then measure the encoder with a
  * linear probe (all labels) and a kNN classifier on the test split, and run `labelEfficiency` at
  * 100 labels (≥ 3 seeds) against the same architecture trained from scratch. Prints a table and
  * writes the numbers as JSON (atomically).
  *
- * Defaults fit ≤ 30 min of pretraining on 2 cores (wasm backend): 1,200 steps of 256 images (≈ 5 epochs; measured ≈ 1.2 s of CPU per step on a loaded machine).
+ * Defaults fit ≤ 30 min of pretraining on 2 cores (wasm backend): 1,200 steps of 256 images
+ * (≈ 5 epochs; `--max-minutes` stops pretraining earlier and evaluates what was trained).
  *
- *   node scripts/moco-full-run.mjs --out results/moco.json
- *   node scripts/moco-full-run.mjs --steps 5 --probe-limit 2000 --test-limit 1000 --out /tmp/moco.json   # smoke test
+ *   node scripts/image-full-run.mjs --method simclr --data mnist --out results/simclr-mnist.json
+ *   node scripts/image-full-run.mjs --method moco --data fashion-mnist --out results/moco-fashion-mnist.json
+ *   node scripts/image-full-run.mjs --steps 5 --probe-limit 2000 --test-limit 1000 --out /tmp/smoke.json   # smoke test
  *
  * Needs the built package (`pnpm --filter @selfsup/contrastive build`); SELFSUP_CONTRASTIVE_DIST
  * points it at another build of `dist/index.js`.
@@ -28,32 +30,37 @@ import {
   initBackend,
   labelEfficiency,
   pretrain,
+  TrainingAbortedError,
 } from '@selfsup/core';
 import { imageBatchSource, imagesToTensor, loadMnist, selectImages } from '@selfsup/data';
 import * as tf from '@tensorflow/tfjs';
 
-const usage = `Usage: node scripts/moco-full-run.mjs [options]
+const usage = `Usage: node scripts/image-full-run.mjs [options]
 
-MoCo v2 on MNIST: pretraining, linear probe and kNN on all labels, label efficiency at 100 labels.
+SimCLR or MoCo v2 on MNIST or Fashion-MNIST: pretraining, linear probe and kNN on all labels,
+label efficiency at 100 labels against the same encoder from scratch.
 
 Options:
+  --method NAME        simclr or moco (default simclr)
+  --data ID            mnist or fashion-mnist (default mnist)
+  --max-minutes X      stop pretraining after X minutes and evaluate (default 30)
   --steps N            pretraining steps (default 1200: ≤ 30 min on 2 cores)
   --batch-size N       images per step (default 256)
   --learning-rate X    AdamW peak learning rate, cosine decay (default 0.002)
-  --queue-size N       negatives in the queue K (default 4096)
-  --momentum X         key encoder momentum m (default 0.99)
-  --temperature X      InfoNCE temperature τ (default 0.2)
+  --queue-size N       MoCo negatives in the queue K (default 4096)
+  --momentum X         MoCo key encoder momentum m (default 0.99)
+  --temperature X      temperature τ (default: SimCLR 0.5, MoCo 0.2)
   --seed N             run seed (default 0)
   --probe-limit N      training images used by the linear probe and kNN (default all 60000)
   --test-limit N       test images evaluated (default all 10000)
   --seeds LIST         label-efficiency seeds, comma-separated, at least 3 (default 0,1,2)
   --budget N           labels of the label-efficiency study (default 100)
   --checkpoint DIR     save (and resume) the pretraining run in DIR
-  --out FILE           where the JSON results go (default moco-results.json)
+  --out FILE           where the JSON results go (default <method>-<data>-results.json)
   --help               this text`;
 
 function fail(message) {
-  console.error(`moco-full-run: ${message}\n\n${usage}`);
+  console.error(`image-full-run: ${message}\n\n${usage}`);
   process.exit(2);
 }
 
@@ -62,19 +69,22 @@ function parseOptions() {
   try {
     ({ values } = parseArgs({
       options: {
+        method: { type: 'string', default: 'simclr' },
+        data: { type: 'string', default: 'mnist' },
+        'max-minutes': { type: 'string', default: '30' },
         steps: { type: 'string', default: '1200' },
         'batch-size': { type: 'string', default: '256' },
         'learning-rate': { type: 'string', default: '0.002' },
         'queue-size': { type: 'string', default: '4096' },
         momentum: { type: 'string', default: '0.99' },
-        temperature: { type: 'string', default: '0.2' },
+        temperature: { type: 'string' },
         seed: { type: 'string', default: '0' },
         'probe-limit': { type: 'string', default: '60000' },
         'test-limit': { type: 'string', default: '10000' },
         seeds: { type: 'string', default: '0,1,2' },
         budget: { type: 'string', default: '100' },
         checkpoint: { type: 'string' },
-        out: { type: 'string', default: 'moco-results.json' },
+        out: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -100,7 +110,15 @@ function parseOptions() {
   const seeds = values.seeds.split(',').map((seed) => Number(seed.trim()));
   if (seeds.length < 3 || seeds.some((seed) => !Number.isInteger(seed)))
     fail(`--seeds needs at least 3 integer seeds (mean ± std), got '${values.seeds}'.`);
+  if (!['simclr', 'moco'].includes(values.method))
+    fail(`--method must be simclr or moco, got '${values.method}'.`);
+  if (!['mnist', 'fashion-mnist'].includes(values.data))
+    fail(`--data must be mnist or fashion-mnist, got '${values.data}'.`);
+  values.temperature ??= values.method === 'simclr' ? '0.5' : '0.2';
   return {
+    method: values.method,
+    data: values.data,
+    maxMinutes: number('max-minutes', (value) => value > 0, 'a positive number'),
     steps: integer('steps', 1),
     batchSize: integer('batch-size', 2),
     learningRate: number('learning-rate', (value) => value > 0, 'a positive number'),
@@ -113,7 +131,7 @@ function parseOptions() {
     seeds,
     budget: integer('budget', 10),
     checkpoint: values.checkpoint,
-    out: resolve(values.out),
+    out: resolve(values.out ?? `${values.method}-${values.data}-results.json`),
   };
 }
 
@@ -129,7 +147,7 @@ const first = (count, limit) => Array.from({ length: Math.min(count, limit) }, (
 
 async function main() {
   const options = parseOptions();
-  if (options.queueSize < options.batchSize)
+  if (options.method === 'moco' && options.queueSize < options.batchSize)
     fail(
       `--queue-size (${options.queueSize}) must be at least --batch-size (${options.batchSize}).`,
     );
@@ -137,29 +155,42 @@ async function main() {
     process.env.SELFSUP_CONTRASTIVE_DIST === undefined
       ? new URL('../dist/index.js', import.meta.url).href
       : pathToFileURL(resolve(process.env.SELFSUP_CONTRASTIVE_DIST)).href;
-  const { createMoco } = await import(contrastiveUrl);
+  const { createMoco, createSimclr } = await import(contrastiveUrl);
+  const { loadFashionMnist } = await import('@selfsup/data');
   const backend = await initBackend({ backend: process.env.SELFSUP_BACKEND ?? 'wasm' });
   const started = performance.now();
   const log = (line) =>
     console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(5)} s] ${line}`);
 
-  const train = loadMnist('train');
-  const test = loadMnist('test');
+  const load = options.data === 'mnist' ? loadMnist : loadFashionMnist;
+  const train = load('train');
+  const test = load('test');
 
-  // 1. Pretraining: MoCo v2 on every training image, labels unused.
-  const objective = createMoco({
-    encoder: createConvNetEncoder({ seed: options.seed }),
-    queueSize: options.queueSize,
-    momentum: options.momentum,
-    temperature: options.temperature,
-    seed: options.seed,
-  });
+  // 1. Pretraining on every training image, labels unused.
+  const encoderForRun = createConvNetEncoder({ seed: options.seed });
+  const objective =
+    options.method === 'moco'
+      ? createMoco({
+          encoder: encoderForRun,
+          queueSize: options.queueSize,
+          momentum: options.momentum,
+          temperature: options.temperature,
+          seed: options.seed,
+        })
+      : createSimclr({
+          encoder: encoderForRun,
+          temperature: options.temperature,
+          seed: options.seed,
+        });
+  const methodName = options.method === 'moco' ? 'MoCo v2' : 'SimCLR';
   log(
-    `pretraining: MoCo v2, ConvNet encoder (default), ${options.steps} steps of ${options.batchSize} MNIST images, ` +
-      `K ${options.queueSize}, m ${options.momentum}, τ ${options.temperature}, lr ${options.learningRate}`,
+    `pretraining: ${methodName}, ConvNet encoder (default), ${options.steps} steps of ${options.batchSize} ${options.data} images, ` +
+      `${options.method === 'moco' ? `K ${options.queueSize}, m ${options.momentum}, ` : ''}τ ${options.temperature}, lr ${options.learningRate}, at most ${options.maxMinutes} min`,
   );
+  const deadline = new AbortController();
+  const deadlineAt = performance.now() + options.maxMinutes * 60_000;
   const every = Math.max(1, Math.floor(options.steps / 50));
-  const pretraining = await pretrain(
+  const pretraining = await pretrainUntilDeadline(
     objective,
     imageBatchSource(train, { batchSize: options.batchSize }),
     {
@@ -167,7 +198,8 @@ async function main() {
       learningRate: options.learningRate,
       warmupSteps: Math.min(100, Math.floor(options.steps / 10)),
       seed: options.seed,
-      dataset: { id: 'mnist', split: 'train' },
+      dataset: { id: options.data, split: 'train' },
+      signal: deadline.signal,
       ...(options.checkpoint === undefined
         ? {}
         : {
@@ -175,6 +207,12 @@ async function main() {
             resume: await hasCheckpoints(resolve(options.checkpoint)),
           }),
       onProgress: (event) => {
+        if (performance.now() > deadlineAt && !deadline.signal.aborted) {
+          log(
+            `  --max-minutes ${options.maxMinutes} reached at step ${event.step + 1}: evaluating`,
+          );
+          deadline.abort();
+        }
         if (event.step % every === 0 || event.step === options.steps - 1) {
           log(
             `  step ${event.step + 1}/${options.steps}  loss ${event.loss.toFixed(3)}  ` +
@@ -186,6 +224,7 @@ async function main() {
     },
   );
   const encoder = objective.encoder;
+  log(`pretraining: ${pretraining.step} steps in ${pretraining.elapsedSeconds.toFixed(0)} s`);
 
   // 2. Linear probe and kNN on all (or --probe-limit) labels, scored on the test split.
   const probeIndices = first(train.count, options.probeLimit);
@@ -261,8 +300,8 @@ async function main() {
     );
 
     const results = {
-      method: 'moco-v2',
-      dataset: 'mnist',
+      method: options.method === 'moco' ? 'moco-v2' : 'simclr',
+      dataset: options.data,
       backend: backend.backend,
       settings: options,
       objective: objective.getConfig(),
@@ -292,6 +331,16 @@ async function main() {
   }
 }
 
+/** `pretrain`, where an abort by `--max-minutes` ends pretraining early instead of the run. */
+async function pretrainUntilDeadline(objective, source, settings) {
+  try {
+    return await pretrain(objective, source, settings);
+  } catch (error) {
+    if (error instanceof TrainingAbortedError) return error.result;
+    throw error;
+  }
+}
+
 async function hasCheckpoints(directory) {
   const { readdir } = await import('node:fs/promises');
   try {
@@ -302,6 +351,6 @@ async function hasCheckpoints(directory) {
 }
 
 main().catch((error) => {
-  console.error(`moco-full-run: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`image-full-run: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,0 +1,288 @@
+#!/usr/bin/env node
+// CPC acceptance run (van den Oord, Li & Vinyals 2018) on the synthetic audio clips of
+// @selfsup/data: pretrain a CPC encoder (strided conv g_enc + causal context network g_ar) on
+// unlabeled clips, then train a linear probe on its frozen representation (time mean of c_t, as
+// the paper probes c_t; the time mean of z_t is probed too) and compare with a random-init encoder
+// of the same architecture. Targets: probe accuracy ≥ 90%, ≥ 20 points above random init.
+//
+//   node scripts/cpc-full-run.mjs --steps 2500 --batch-size 16 --out results.json
+//
+// Flags: --steps N (2500), --batch-size N (16), --out FILE (cpc-results.json),
+// --learning-rate X (5e-3), --prediction-steps K (6), --channels N (32), --context-units N (32),
+// --context-network lstm|gru (lstm), --sample-rate 8000|16000 (8000), --probe-train N (800),
+// --probe-test N (800), --probe-epochs N (100), --seed N (0), --quiet. The contrastive build
+// defaults to ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to another build
+// (e.g. /tmp/cpc-dist/index.js).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  createAudioConvEncoder,
+  createEncoder,
+  evaluate,
+  finetune,
+  initBackend,
+  pretrain,
+} from '@selfsup/core';
+import { audioSetToTensor, syntheticAudioSource, syntheticAudioTestSet } from '@selfsup/data';
+import * as tf from '@tensorflow/tfjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const distribution = process.env.SELFSUP_CONTRASTIVE_DIST ?? resolve(here, '../dist/index.js');
+const { createCpc, createCpcEncoder, cpcEncoders } = await import(
+  pathToFileURL(resolve(distribution)).href
+);
+
+const usage =
+  'usage: node scripts/cpc-full-run.mjs [--steps 2500] [--batch-size 16] [--out cpc-results.json] ' +
+  '[--learning-rate 5e-3] [--prediction-steps 6] [--channels 32] [--context-units 32] ' +
+  '[--context-network lstm|gru] [--sample-rate 8000|16000] [--probe-train 800] [--probe-test 800] ' +
+  '[--probe-epochs 100] [--seed 0] [--quiet]';
+
+function parseFlags() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        steps: { type: 'string', default: '2500' },
+        'batch-size': { type: 'string', default: '16' },
+        out: { type: 'string', default: 'cpc-results.json' },
+        'learning-rate': { type: 'string', default: '5e-3' },
+        'prediction-steps': { type: 'string', default: '6' },
+        channels: { type: 'string', default: '32' },
+        'context-units': { type: 'string', default: '32' },
+        'context-network': { type: 'string', default: 'lstm' },
+        'sample-rate': { type: 'string', default: '8000' },
+        'probe-train': { type: 'string', default: '800' },
+        'probe-test': { type: 'string', default: '800' },
+        'probe-epochs': { type: 'string', default: '100' },
+        seed: { type: 'string', default: '0' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${error.message}\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const integer = (name, minimum) => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < minimum) {
+      console.error(`--${name} must be an integer ≥ ${minimum}, got '${values[name]}'.\n${usage}`);
+      process.exit(2);
+    }
+    return value;
+  };
+  const learningRate = Number(values['learning-rate']);
+  if (!(learningRate > 0)) {
+    console.error(`--learning-rate must be > 0, got '${values['learning-rate']}'.\n${usage}`);
+    process.exit(2);
+  }
+  const sampleRate = integer('sample-rate', 1);
+  if (sampleRate !== 8000 && sampleRate !== 16000) {
+    console.error(`--sample-rate must be 8000 or 16000, got '${values['sample-rate']}'.\n${usage}`);
+    process.exit(2);
+  }
+  if (values['context-network'] !== 'lstm' && values['context-network'] !== 'gru') {
+    console.error(
+      `--context-network must be lstm or gru, got '${values['context-network']}'.\n${usage}`,
+    );
+    process.exit(2);
+  }
+  return {
+    steps: integer('steps', 1),
+    batchSize: integer('batch-size', 2),
+    out: resolve(values.out),
+    learningRate,
+    predictionSteps: integer('prediction-steps', 1),
+    channels: integer('channels', 1),
+    contextUnits: integer('context-units', 1),
+    contextNetwork: values['context-network'],
+    sampleRate,
+    probeTrain: integer('probe-train', 8),
+    probeTest: integer('probe-test', 8),
+    probeEpochs: integer('probe-epochs', 1),
+    seed: integer('seed', 0),
+    quiet: values.quiet,
+  };
+}
+
+/** The CPC encoder of this run (same architecture and seeds for pretrained and random init). */
+function buildEncoder(flags, representation = 'context') {
+  return createCpcEncoder({
+    latent: createAudioConvEncoder({
+      channels: flags.channels,
+      activation: 'relu',
+      normalization: 'none',
+      seed: flags.seed,
+    }),
+    contextNetwork: flags.contextNetwork,
+    contextUnits: flags.contextUnits,
+    representation,
+    seed: flags.seed,
+  });
+}
+
+/** The same weights behind the other representation (time mean of z_t instead of c_t). */
+function withRepresentation(encoder, representation) {
+  const copy = createEncoder({ ...encoder.getConfig(), representation }, cpcEncoders);
+  copy.model.setWeights(encoder.model.getWeights());
+  return copy;
+}
+
+/** Linear-probe accuracy of an encoder's frozen pooled representation. */
+async function probe(encoder, train, test, flags) {
+  const model = await finetune(encoder, train, {
+    mode: 'linear-probe',
+    epochs: flags.probeEpochs,
+    batchSize: 64,
+    learningRate: 1e-2,
+    earlyStopping: false,
+    seed: flags.seed,
+  });
+  const report = await evaluate(model, test);
+  model.dispose();
+  return report.accuracy;
+}
+
+async function probeBoth(encoder, train, test, flags) {
+  const latent = withRepresentation(encoder, 'latent');
+  const result = {
+    context: await probe(encoder, train, test, flags),
+    latent: await probe(latent, train, test, flags),
+  };
+  latent.dispose();
+  return result;
+}
+
+function writeJsonAtomically(path, value) {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temporary, path);
+}
+
+const flags = parseFlags();
+if (typeof createCpc !== 'function' || typeof createCpcEncoder !== 'function') {
+  console.error(
+    `${distribution} does not export createCpc: build @selfsup/contrastive (pnpm --filter @selfsup/contrastive build) or point SELFSUP_CONTRASTIVE_DIST at a build that does.`,
+  );
+  process.exit(1);
+}
+const backend = await initBackend({ quiet: true });
+const log = (message) => {
+  if (!flags.quiet) console.log(message);
+};
+log(
+  `CPC on synthetic audio (${flags.sampleRate} Hz, 1 s clips), backend ${backend.backend}: ${flags.steps} steps × ${flags.batchSize} clips.`,
+);
+
+const probeTrainSet = syntheticAudioTestSet({
+  count: flags.probeTrain,
+  seed: flags.seed + 1,
+  sampleRate: flags.sampleRate,
+});
+const probeTestSet = syntheticAudioTestSet({
+  count: flags.probeTest,
+  seed: flags.seed + 2,
+  sampleRate: flags.sampleRate,
+});
+const train = { inputs: audioSetToTensor(probeTrainSet), labels: probeTrainSet.labels };
+const test = { inputs: audioSetToTensor(probeTestSet), labels: probeTestSet.labels };
+
+const randomEncoder = buildEncoder(flags);
+const probeStarted = performance.now();
+const randomInit = await probeBoth(randomEncoder, train, test, flags);
+const probeSeconds = (performance.now() - probeStarted) / 1000;
+randomEncoder.dispose();
+log(
+  `random init: linear probe ${(100 * randomInit.context).toFixed(1)}% (c), ${(100 * randomInit.latent).toFixed(1)}% (z) [${probeSeconds.toFixed(0)} s]`,
+);
+
+const objective = createCpc({
+  encoder: buildEncoder(flags),
+  predictionSteps: flags.predictionSteps,
+  seed: flags.seed,
+});
+const frames = objective.encoder.outputLength(flags.sampleRate);
+const everySteps = Math.max(1, Math.round(flags.steps / 20));
+const pretrained = await pretrain(
+  objective,
+  syntheticAudioSource({ batchSize: flags.batchSize, sampleRate: flags.sampleRate }),
+  {
+    steps: flags.steps,
+    learningRate: flags.learningRate,
+    warmupSteps: Math.min(100, Math.floor(flags.steps / 10)),
+    clipNorm: 5,
+    seed: flags.seed,
+    onProgress: (event) => {
+      if (event.step % everySteps !== 0 && event.step !== flags.steps) return;
+      const eta = event.etaSeconds === undefined ? '' : `, ETA ${Math.round(event.etaSeconds)} s`;
+      log(
+        `step ${event.step}/${flags.steps}: loss ${event.loss.toFixed(3)}, accuracy ${(event.metrics.accuracy ?? 0).toFixed(3)} (k1 ${(event.metrics.accuracy_k1 ?? 0).toFixed(3)})${eta}`,
+      );
+    },
+  },
+);
+log(`pretraining: ${pretrained.elapsedSeconds.toFixed(0)} s`);
+
+const window = Math.max(1, Math.min(50, Math.floor(pretrained.history.length / 5)));
+const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const cpc = await probeBoth(objective.encoder, train, test, flags);
+log(
+  `CPC: linear probe ${(100 * cpc.context).toFixed(1)}% (c), ${(100 * cpc.latent).toFixed(1)}% (z); random init ${(100 * randomInit.context).toFixed(1)}% (c).`,
+);
+
+const results = {
+  method: 'cpc',
+  paper:
+    'van den Oord, Li & Vinyals 2018, Representation Learning with Contrastive Predictive Coding',
+  dataset: {
+    id: `synthetic-audio-${flags.sampleRate / 1000}khz`,
+    classes: 8,
+    clipSeconds: 1,
+    latentSteps: frames,
+    probeTrain: flags.probeTrain,
+    probeTest: flags.probeTest,
+  },
+  backend: backend.backend,
+  settings: {
+    steps: flags.steps,
+    batchSize: flags.batchSize,
+    learningRate: flags.learningRate,
+    predictionSteps: flags.predictionSteps,
+    channels: flags.channels,
+    contextUnits: flags.contextUnits,
+    contextNetwork: flags.contextNetwork,
+    seed: flags.seed,
+    probe: { mode: 'linear-probe', epochs: flags.probeEpochs, batchSize: 64, learningRate: 1e-2 },
+  },
+  pretraining: {
+    seconds: pretrained.elapsedSeconds,
+    secondsPerStep: pretrained.elapsedSeconds / Math.max(1, pretrained.stepsRun),
+    lossFirst: mean(pretrained.history.slice(0, window)),
+    lossLast: mean(pretrained.history.slice(-window)),
+    chanceLoss: Math.log(flags.batchSize * (frames ?? 1)),
+    finalMetrics: pretrained.metrics,
+  },
+  linearProbeAccuracy: {
+    cpcContext: cpc.context,
+    cpcLatent: cpc.latent,
+    randomInitContext: randomInit.context,
+    randomInitLatent: randomInit.latent,
+  },
+  gainOverRandomInitPoints: 100 * (cpc.context - randomInit.context),
+  targets: {
+    probeAccuracyAtLeast90: cpc.context >= 0.9,
+    atLeast20PointsAboveRandomInit: cpc.context - randomInit.context >= 0.2,
+  },
+};
+writeJsonAtomically(flags.out, results);
+log(`wrote ${flags.out}`);
+tf.dispose([train.inputs, test.inputs]);
+objective.dispose();
