@@ -33,5 +33,7 @@ export { MocoQueue } from './moco-queue';
 export { momentumUpdate } from './momentum-update';
 export type { NtXentResult } from './nt-xent-loss';
 export { ntXentLoss } from './nt-xent-loss';
+export type { ProjectionHeadOptions } from './projection-head';
+export { createProjectionHead } from './projection-head';
 export type { SimclrBatch, SimclrOptions } from './simclr';
 export { createSimclr } from './simclr';

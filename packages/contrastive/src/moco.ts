@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mocoInfoNceLoss } from './moco-info-nce-loss';
 import { MocoQueue } from './moco-queue';
 import { momentumUpdate } from './momentum-update';
+import { createProjectionHead } from './projection-head';
 
 /** Options of {@link createMoco}. */
 export type MocoOptions = {
@@ -151,22 +152,12 @@ export function createMoco(options: MocoOptions): MocoObjective {
     throw new Error('keyEncoder must be a separate copy of encoder (cloneEncoder(encoder)).');
 
   const buildHead = (name: string): tf.Sequential =>
-    tf.sequential({
+    createProjectionHead({
       name,
-      layers: [
-        tf.layers.dense({
-          inputShape: [encoder.outputSize],
-          units: projectionHiddenUnits,
-          activation: 'relu',
-          kernelInitializer: tf.initializers.heNormal({ seed }),
-          name: 'projection_hidden',
-        }),
-        tf.layers.dense({
-          units: projectionSize,
-          kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-          name: 'projection_output',
-        }),
-      ],
+      inputSize: encoder.outputSize,
+      hiddenUnits: projectionHiddenUnits,
+      outputSize: projectionSize,
+      seed,
     });
   const head = buildHead('moco_projection');
   const keyHead = buildHead('moco_key_projection');

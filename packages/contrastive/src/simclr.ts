@@ -9,6 +9,7 @@ import {
 } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 import { ntXentLoss } from './nt-xent-loss';
+import { createProjectionHead } from './projection-head';
 
 /** Options of {@link createSimclr}. */
 export type SimclrOptions = {
@@ -57,22 +58,12 @@ export function createSimclr(options: SimclrOptions): ObjectiveV1<SimclrBatch> {
     );
   }
   if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}.`);
-  const head = tf.sequential({
+  const head = createProjectionHead({
     name: 'simclr_projection',
-    layers: [
-      tf.layers.dense({
-        inputShape: [encoder.outputSize],
-        units: projectionHiddenUnits,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed }),
-        name: 'projection_hidden',
-      }),
-      tf.layers.dense({
-        units: projectionSize,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-        name: 'projection_output',
-      }),
-    ],
+    inputSize: encoder.outputSize,
+    hiddenUnits: projectionHiddenUnits,
+    outputSize: projectionSize,
+    seed,
   });
   const augment = createImageViews(views);
   return {
