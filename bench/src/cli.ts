@@ -1,6 +1,7 @@
 /**
  * `pnpm bench`: times selfsup's GPT and SimCLR training steps on tfjs backends, interleaved with
- * the repo's PyTorch reference, and prints one table (or writes --json). See bench/README.md.
+ * the repo's PyTorch reference, then the datasets' loads and batch iterators, and prints the
+ * tables (or writes --json). See bench/README.md.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -36,9 +37,9 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`figures written to ${path}\n`);
     }
   }
-  const failed = report.results.some(
-    (result) => result.error !== undefined || result.lossCheck !== 'fell',
-  );
+  const failed =
+    report.results.some((result) => result.error !== undefined || result.lossCheck !== 'fell') ||
+    (report.datasets?.results.some((result) => result.error !== undefined) ?? false);
   return failed ? 1 : 0;
 }
 

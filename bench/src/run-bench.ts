@@ -1,5 +1,6 @@
 import { type BackendName, initBackend } from '@selfsup/core';
 import type { BenchOptions } from './arguments/parse-bench-arguments';
+import { type DatasetBenchReport, runDatasetBenchmarks } from './datasets/run-dataset-benchmarks';
 import { type MatMulCeiling, measureMatMulCeiling } from './measure/matmul-ceiling';
 import { median } from './measure/median';
 import type { BenchReport, LossCheck, TorchResult, WorkloadResult } from './report/bench-report';
@@ -183,7 +184,8 @@ function toResult(
 /**
  * Runs the whole benchmark: for each backend, every workload's warm-up, then interleaved rounds
  * (ours A, PyTorch A, ours B, PyTorch B, …) with the matMul ceiling measured before each round;
- * medians, FLOP rates, loss checks and ratios.
+ * medians, FLOP rates, loss checks and ratios. Then, with `options.datasets`, the datasets group
+ * (`runDatasetBenchmarks`: cold loads and batch-iterator throughput) on the first backend.
  *
  * @param options the parsed command line.
  * @param log where progress lines go.
@@ -193,10 +195,15 @@ function toResult(
 export async function runBench(options: BenchOptions, log: ProgressLog): Promise<BenchReport> {
   const machine = machineInfo();
   const workloads = options.workloads.map((name) => allWorkloads[name]);
-  const torch: TorchAvailability = options.torch
-    ? findTorch(options.python)
-    : { available: false, python: options.python, reason: 'skipped (--no-torch)' };
-  if (options.torch && !torch.available)
+  const torch: TorchAvailability =
+    options.torch && workloads.length > 0
+      ? findTorch(options.python)
+      : {
+          available: false,
+          python: options.python,
+          reason: options.torch ? 'no training workload selected' : 'skipped (--no-torch)',
+        };
+  if (options.torch && workloads.length > 0 && !torch.available)
     log(`PyTorch reference unavailable: ${torch.reason}; continuing without it.`);
   const sessions = await startTorchSessions(workloads, options, torch, log);
   const torchFramework = torch.available ? `pytorch ${torch.version}` : '';
@@ -205,8 +212,9 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
   const matMulCeilings: Record<string, MatMulCeiling> = {};
   const results: WorkloadResult[] = [];
   const rounds = splitIntoRounds(options.steps, options.rounds);
+  let datasets: DatasetBenchReport | undefined;
   try {
-    for (const backend of requested) {
+    for (const backend of workloads.length > 0 ? requested : []) {
       const started = await startBackend(backend, log);
       if ('reason' in started) {
         const optional = options.backends === undefined && backend === 'node';
@@ -323,6 +331,14 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
         results.push(toResult(entry, ceiling, torchFramework, options.torchThreads));
       }
     }
+    if (options.datasets) {
+      // After the workloads (first loads in the process), on the first requested backend.
+      const backend = requested[0] ?? 'wasm';
+      const started = await startBackend(backend, log);
+      if ('reason' in started)
+        throw new Error(`datasets: backend ${backend} did not start: ${started.reason}`);
+      datasets = runDatasetBenchmarks({ batches: options.datasetBatches, seed: options.seed }, log);
+    }
   } finally {
     for (const session of sessions.values()) {
       if (session instanceof TorchReferenceSession) await session.close();
@@ -332,9 +348,15 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
     machine,
     settings: {
       workloads: options.workloads,
-      backends: requested.filter(
-        (backend) => !skippedBackends.some((skipped) => skipped.backend === backend),
-      ),
+      datasets: options.datasets,
+      backends:
+        workloads.length === 0
+          ? datasets === undefined
+            ? []
+            : [datasets.backend]
+          : requested.filter(
+              (backend) => !skippedBackends.some((skipped) => skipped.backend === backend),
+            ),
       steps: options.steps,
       warmup: options.warmup,
       rounds: options.rounds,
@@ -347,5 +369,6 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
     matMulCeilings,
     skippedBackends,
     results,
+    ...(datasets === undefined ? {} : { datasets }),
   };
 }

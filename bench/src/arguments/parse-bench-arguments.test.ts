@@ -6,6 +6,8 @@ describe('parseBenchArguments', () => {
     const options = parseBenchArguments([], {});
     expect(options).toMatchObject({
       workloads: ['gpt', 'simclr'],
+      datasets: true,
+      datasetBatches: 10,
       backends: undefined,
       steps: 10,
       warmup: 3,
@@ -55,7 +57,21 @@ describe('parseBenchArguments', () => {
       json: 'out.json',
       seed: 7,
       matMulSize: 256,
+      datasets: false,
     });
+  });
+
+  it('runs the datasets group alone or with a workload, with --dataset-batches timed batches', () => {
+    expect(
+      parseBenchArguments(['--workloads', 'datasets', '--dataset-batches', '4'], {}),
+    ).toMatchObject({ workloads: [], datasets: true, datasetBatches: 4 });
+    expect(parseBenchArguments(['--workloads=gpt,datasets'], {})).toMatchObject({
+      workloads: ['gpt'],
+      datasets: true,
+    });
+    expect(() => parseBenchArguments(['--dataset-batches', '0'], {})).toThrow(
+      /--dataset-batches needs an integer ≥ 1, got '0'/,
+    );
   });
 
   it('takes the Python from SELFSUP_PYTHON, and --json without a file means stdout', () => {
@@ -72,7 +88,7 @@ describe('parseBenchArguments', () => {
   it('names the bad argument and what is accepted', () => {
     const usage = (argv: string[]) => () => parseBenchArguments(argv, {});
     expect(usage(['--workloads', 'gpt,bert'])).toThrow(
-      /--workloads takes a comma-separated list of gpt, simclr; got 'bert'/,
+      /--workloads takes a comma-separated list of gpt, simclr, datasets; got 'bert'/,
     );
     expect(usage(['--steps', '1'])).toThrow(/--steps needs an integer ≥ 2, got '1'/);
     expect(usage(['--steps'])).toThrow(/--steps needs a value/);

@@ -3,8 +3,12 @@ import type { WorkloadName } from '../workloads/workload';
 
 /** Everything `pnpm bench` can be told on its command line. */
 export type BenchOptions = {
-  /** Workloads to run, in order. @default ['gpt', 'simclr'] */
+  /** Training workloads to run, in order. @default ['gpt', 'simclr'] */
   readonly workloads: readonly WorkloadName[];
+  /** Run the `datasets` group (loads and batch iterators) after the workloads. @default true */
+  readonly datasets: boolean;
+  /** Timed batches per dataset of the `datasets` group (after the first). @default 10 */
+  readonly datasetBatches: number;
   /** Backends to run, in order; undefined: wasm, plus tfjs-node ('node') when installed. */
   readonly backends: readonly BackendName[] | undefined;
   /** Timed steps per workload and backend (split over the rounds). @default 10 */
@@ -37,10 +41,12 @@ export class UsageError extends Error {
 /** The `--help` text. */
 export const benchHelp = `usage: pnpm bench [options]      (or: node bench/dist/cli.js [options])
 
-Times selfsup's training steps on tfjs backends, interleaved with the repo's PyTorch reference.
+Times selfsup's training steps on tfjs backends, interleaved with the repo's PyTorch reference,
+then each dataset's load and batch iterator.
 
 options:
-  --workloads LIST     comma-separated: gpt, simclr                        (default gpt,simclr)
+  --workloads LIST     comma-separated: gpt, simclr, datasets         (default gpt,simclr,datasets)
+                       datasets: each dataset's cold load and batch-iterator throughput
   --backend LIST       comma-separated selfsup backends: wasm, node, node-gpu, cpu, …
                        (default: wasm, plus node when @tensorflow/tfjs-node is installed;
                         cpu takes minutes per step: only on request)
@@ -54,11 +60,14 @@ options:
                        '-'; the table then goes to stderr)
   --seed N             seed of weights and data                             (default 0)
   --matmul-size N      size of the n×n·n×n matMul ceiling                   (default 512)
+  --dataset-batches N  timed batches per dataset (datasets group)          (default 10)
   -h, --help           this text
 
-exit code: 0 all workloads ran and their loss fell, 1 a workload failed, 2 bad usage.`;
+exit code: 0 all workloads ran and their loss fell, 1 a workload or dataset failed, 2 bad usage.`;
 
 const workloadNames: readonly WorkloadName[] = ['gpt', 'simclr'];
+/** `--workloads` names: the training workloads and the `datasets` group. */
+const groupNames: readonly string[] = [...workloadNames, 'datasets'];
 
 /**
  * Parses `pnpm bench`'s command line.
@@ -75,6 +84,8 @@ export function parseBenchArguments(
   environment: Readonly<Record<string, string | undefined>> = process.env,
 ): BenchOptions {
   let workloads: readonly WorkloadName[] = workloadNames;
+  let datasets = true;
+  let datasetBatches = 10;
   let backends: readonly BackendName[] | undefined;
   let steps = 10;
   let warmup = 3;
@@ -114,13 +125,14 @@ export function parseBenchArguments(
           .split(',')
           .map((name) => name.trim())
           .filter((name) => name !== '');
-        const unknown = names.filter((name) => !workloadNames.includes(name as WorkloadName));
+        const unknown = names.filter((name) => !groupNames.includes(name));
         if (names.length === 0 || unknown.length > 0) {
           throw new UsageError(
-            `--workloads takes a comma-separated list of ${workloadNames.join(', ')}; got '${unknown.join(',')}'.`,
+            `--workloads takes a comma-separated list of ${groupNames.join(', ')}; got '${unknown.join(',')}'.`,
           );
         }
-        workloads = [...new Set(names as WorkloadName[])];
+        workloads = [...new Set(names.filter((name) => name !== 'datasets') as WorkloadName[])];
+        datasets = names.includes('datasets');
         break;
       }
       case '--backend':
@@ -171,6 +183,9 @@ export function parseBenchArguments(
       case '--matmul-size':
         matMulSize = integer(1);
         break;
+      case '--dataset-batches':
+        datasetBatches = integer(1);
+        break;
       case '-h':
       case '--help':
         help = true;
@@ -186,6 +201,8 @@ export function parseBenchArguments(
   }
   return {
     workloads,
+    datasets,
+    datasetBatches,
     backends,
     steps,
     warmup,

@@ -1,3 +1,4 @@
+import type { DatasetBenchReport } from '../datasets/run-dataset-benchmarks';
 import type { MatMulCeiling } from '../measure/matmul-ceiling';
 import type { WorkloadName } from '../workloads/workload';
 import type { MachineInfo } from './machine-info';
@@ -69,6 +70,8 @@ export type BenchReport = {
   /** The run's settings. */
   readonly settings: {
     readonly workloads: readonly WorkloadName[];
+    /** Whether the `datasets` group ran. */
+    readonly datasets?: boolean;
     readonly backends: readonly string[];
     readonly steps: number;
     readonly warmup: number;
@@ -89,4 +92,6 @@ export type BenchReport = {
   /** Backends that were not run, and why. */
   readonly skippedBackends: readonly { readonly backend: string; readonly reason: string }[];
   readonly results: readonly WorkloadResult[];
+  /** The `datasets` group: loads, batch-iterator throughput, MNIST's RSS (when it ran). */
+  readonly datasets?: DatasetBenchReport;
 };

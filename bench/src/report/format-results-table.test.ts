@@ -122,6 +122,42 @@ describe('formatResultsTable', () => {
 });
 
 describe('formatMilliseconds', () => {
+  it('appends the datasets table, alone when no workload ran', () => {
+    const datasetsOnly: BenchReport = {
+      ...report([], false),
+      settings: { ...report([], false).settings, workloads: [], datasets: true },
+      datasets: {
+        backend: 'wasm',
+        batches: 3,
+        warmupBatches: 2,
+        results: [
+          {
+            dataset: 'mnist',
+            description: 'MNIST',
+            unit: 'images',
+            batchSize: 256,
+            loadMs: 321,
+            firstBatchMs: 37.6,
+            batchTimesMs: [6, 5, 7],
+            msPerBatch: 6,
+            batchesPerSecond: 1000 / 6,
+            examplesPerSecond: 256_000 / 6,
+          },
+        ],
+        mnistMemory: {
+          rssAddedBytes: 2 ** 20,
+          arrayBuffersAddedBytes: 2 ** 20,
+          datasetBytes: 2 ** 21,
+        },
+      },
+    };
+    const text = formatResultsTable(datasetsOnly);
+    expect(text).not.toMatch(/^workload/m);
+    expect(text).toMatch(/^mnist +321 +37\.6 +256 images +6\.0 +167 +42,667 images\/s$/m);
+    expect(text).toContain('loading MNIST (train + test) added 1.0 MiB RSS');
+    expect(formatResultsTable(report([gpt], false))).not.toContain('dataset ');
+  });
+
   it('keeps one decimal below 100 ms and groups thousands above', () => {
     expect(formatMilliseconds(42.25)).toBe('42.3');
     expect(formatMilliseconds(1840.4)).toBe('1,840');

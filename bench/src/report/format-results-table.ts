@@ -1,3 +1,4 @@
+import { formatDatasetTable } from '../datasets/format-dataset-table';
 import type { BenchReport, WorkloadResult } from './bench-report';
 
 /**
@@ -49,7 +50,8 @@ function row(result: WorkloadResult, torchNote: string): string[] {
 /**
  * The human-readable results of a bench run: one table (workload, backend, threads, ms/step,
  * throughput, achieved GFLOP/s and share of the matMul ceiling, loss first → last, PyTorch ms/step
- * and throughput, ratio ours/PyTorch), then the ceilings, errors and notes.
+ * and throughput, ratio ours/PyTorch), then the ceilings, errors and notes; then the `datasets`
+ * group's table when it ran (the workload table is left out when no workload ran).
  *
  * @param report the run's figures.
  * @returns the text, ending with a newline.
@@ -81,18 +83,16 @@ export function formatResultsTable(report: BenchReport): string {
       )
       .join('  ')
       .trimEnd();
-  const output = [
-    line(header),
-    widths.map((width) => '-'.repeat(width)).join('  '),
-    ...rows.map(line),
-  ];
-  output.push('');
+  const output =
+    report.results.length === 0 && report.settings.workloads.length === 0
+      ? []
+      : [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line), ''];
   for (const [backend, ceiling] of Object.entries(report.matMulCeilings)) {
     output.push(
       `matMul ceiling on ${backend}: ${ceiling.size}×${ceiling.size}×${ceiling.size} in ${formatMilliseconds(ceiling.msPerProduct)} ms = ${ceiling.gflops.toFixed(1)} GFLOP/s`,
     );
   }
-  if (!report.torch.available)
+  if (!report.torch.available && report.settings.workloads.length > 0)
     output.push(`PyTorch reference not run: ${report.torch.reason ?? 'unknown reason'}.`);
   for (const { backend, reason } of report.skippedBackends)
     output.push(`backend ${backend} skipped: ${reason}`);
@@ -115,6 +115,10 @@ export function formatResultsTable(report: BenchReport): string {
     }
     if (result.torchError !== undefined)
       output.push(`${result.workload} PyTorch reference failed: ${result.torchError}`);
+  }
+  if (report.datasets !== undefined) {
+    if (output.length > 0) output.push('');
+    output.push(formatDatasetTable(report.datasets));
   }
   if (report.machine.loadAverage > report.machine.cores) {
     output.push(
