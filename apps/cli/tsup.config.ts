@@ -7,5 +7,5 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   banner: { js: '#!/usr/bin/env node' },
-  external: [/^@tensorflow\//, /^@selfsup\//, 'cac'],
+  external: [/^@tensorflow\//, /^@selfsup\//, 'cac', 'cli-progress', 'yaml', 'zod'],
 });

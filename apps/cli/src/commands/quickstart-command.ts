@@ -8,7 +8,7 @@ export function registerQuickstartCommand(cli: CAC): void {
   cli
     .command(
       'quickstart',
-      'Pretrain on unlabeled MNIST (rotation prediction), then compare with training from scratch at 100 and 1,000 labels',
+      'Pretrain SimCLR on unlabeled MNIST, then compare with training from scratch at 10, 100 and 1,000 labels',
     )
     .option('--steps <n>', 'Pretraining steps', { default: quickstartDefaults.steps })
     .option('--batch-size <n>', 'Unlabeled images per pretraining step', {
@@ -16,6 +16,9 @@ export function registerQuickstartCommand(cli: CAC): void {
     })
     .option('--lr <rate>', 'Pretraining learning rate', {
       default: quickstartDefaults.learningRate,
+    })
+    .option('--temperature <t>', 'NT-Xent temperature', {
+      default: quickstartDefaults.temperature,
     })
     .option('--labels <list>', 'Label budgets, comma-separated', {
       default: quickstartDefaults.budgets.join(','),
@@ -44,6 +47,7 @@ export function registerQuickstartCommand(cli: CAC): void {
           steps: parsePositiveInteger(flags.steps, '--steps'),
           batchSize: parsePositiveInteger(flags.batchSize, '--batch-size'),
           learningRate: parsePositiveNumber(flags.lr, '--lr'),
+          temperature: parsePositiveNumber(flags.temperature, '--temperature'),
           budgets: parseIntegerList(flags.labels, '--labels'),
           seeds: parseIntegerList(flags.seeds, '--seeds'),
           epochs: parsePositiveInteger(flags.epochs, '--epochs'),
@@ -62,8 +66,8 @@ export function registerQuickstartCommand(cli: CAC): void {
       process.stdout.write(
         `\nTest accuracy (%) on MNIST, mean ± std over ${result.rows.length / result.summary.filter((entry) => entry.metric === 'accuracy').length} seeds:\n` +
           `${formatSummaryTable(result.summary)}\n\n` +
-          `pretraining: ${result.pretraining.steps} steps in ${result.pretraining.seconds.toFixed(0)} s, rotation accuracy ${(100 * result.pretraining.finalPretextAccuracy).toFixed(1)}%; total ${result.seconds.toFixed(0)} s on ${result.backend.backend}\n` +
-          `results: ${String(flags.out)}/results.json\n`,
+          `pretraining: ${result.pretraining.steps} steps in ${result.pretraining.seconds.toFixed(0)} s, contrastive accuracy ${(100 * result.pretraining.finalContrastiveAccuracy).toFixed(1)}%; total ${result.seconds.toFixed(0)} s on ${result.backend.backend}\n` +
+          `results: ${String(flags.out)}/results.json\ncharts: ${result.charts.filter((path) => path.endsWith('.svg')).join(', ')} (and .png)\n`,
       );
     });
 }

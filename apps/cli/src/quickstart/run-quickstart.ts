@@ -1,5 +1,8 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { labelEfficiencyChart, lossCurveChart } from '@selfsup/charts';
+import { writeChart } from '@selfsup/charts/node';
+import { createSimclr } from '@selfsup/contrastive';
 import {
   type BackendInfo,
   cloneEncoder,
@@ -13,18 +16,19 @@ import {
   pretrain,
 } from '@selfsup/core';
 import { imageBatchSource, imagesToTensor, loadMnist } from '@selfsup/data';
-import { createRotationPrediction } from '@selfsup/pretext-tasks';
 import * as tf from '@tensorflow/tfjs';
 
 /** Options of {@link runQuickstart}. */
 export type QuickstartOptions = {
-  /** Pretraining steps. @default 200 */
+  /** Pretraining steps. */
   readonly steps: number;
-  /** Unlabeled images per pretraining batch (each seen in 4 rotations). @default 64 */
+  /** Unlabeled images per pretraining batch (each seen in two augmented views). */
   readonly batchSize: number;
-  /** Peak AdamW learning rate of pretraining. @default 2e-3 */
+  /** Peak AdamW learning rate of pretraining. */
   readonly learningRate: number;
-  /** Label budgets. @default [100, 1000] */
+  /** NT-Xent temperature. */
+  readonly temperature: number;
+  /** Label budgets. @default [10, 100, 1000] */
   readonly budgets: readonly number[];
   /** Seeds of the label-efficiency study (≥ 3). @default [0, 1, 2] */
   readonly seeds: readonly number[];
@@ -49,17 +53,20 @@ export type QuickstartResult = LabelEfficiencyResult & {
     readonly steps: number;
     readonly seconds: number;
     readonly finalLoss: number;
-    readonly finalPretextAccuracy: number;
+    readonly finalContrastiveAccuracy: number;
   };
+  /** The charts written (SVG and PNG of the label-efficiency and loss curves). */
+  readonly charts: readonly string[];
   readonly seconds: number;
 };
 
 /** The defaults of {@link runQuickstart}: a few minutes on 2 CPU cores. */
 export const quickstartDefaults: Omit<QuickstartOptions, 'out'> = {
-  steps: 200,
+  steps: 400,
   batchSize: 64,
-  learningRate: 2e-3,
-  budgets: [100, 1000],
+  learningRate: 3e-3,
+  temperature: 0.2,
+  budgets: [10, 100, 1000],
   seeds: [0, 1, 2],
   poolSize: 5000,
   testSize: 10000,
@@ -68,10 +75,10 @@ export const quickstartDefaults: Omit<QuickstartOptions, 'out'> = {
 };
 
 /**
- * The README's main job: pretrain a ConvNet with rotation prediction (Gidaris et al. 2018) on
- * unlabeled MNIST, then run core's label-efficiency protocol — the pretrained encoder (linear probe
- * and full finetuning) against the same architecture from scratch, at each label budget over
- * several seeds, evaluated on the MNIST test split.
+ * The README's main job: pretrain a ConvNet with SimCLR (Chen et al. 2020) on unlabeled MNIST,
+ * then run core's label-efficiency protocol — the pretrained encoder (linear probe and full
+ * finetuning) against the same architecture from scratch, at each label budget over several seeds,
+ * evaluated on the MNIST test split — and write the label-efficiency chart.
  *
  * @param options see {@link QuickstartOptions}.
  * @param log receives one line per event (progress, tables).
@@ -96,12 +103,13 @@ export async function runQuickstart(
 
   // 1. Pretrain on every training image, labels unused.
   const encoderOptions = { seed: options.seed };
-  const objective = createRotationPrediction({
+  const objective = createSimclr({
     encoder: createConvNetEncoder(encoderOptions),
+    temperature: options.temperature,
     seed: options.seed,
   });
   log(
-    `pretraining: rotation prediction, ConvNet encoder, ${options.steps} steps of ${options.batchSize} unlabeled MNIST images × 4 rotations`,
+    `pretraining: SimCLR, ConvNet encoder, ${options.steps} steps of ${options.batchSize} unlabeled MNIST images × 2 views`,
   );
   const pretraining = await pretrain(
     objective,
@@ -117,7 +125,7 @@ export async function runQuickstart(
         if (event.step % 25 === 0 || event.step === options.steps - 1) {
           const accuracy = event.metrics.accuracy ?? Number.NaN;
           log(
-            `  step ${event.step + 1}/${options.steps}  loss ${event.loss.toFixed(3)}  rotation accuracy ${(100 * accuracy).toFixed(1)}%`,
+            `  step ${event.step + 1}/${options.steps}  loss ${event.loss.toFixed(3)}  contrastive accuracy ${(100 * accuracy).toFixed(1)}%  ETA ${event.etaSeconds.toFixed(0)} s`,
           );
         }
       },
@@ -156,6 +164,7 @@ export async function runQuickstart(
           `  [${completed}/${total}] ${row.runner} ${row.mode}, ${row.labelCount} labels, seed ${row.seed}: accuracy ${(100 * row.accuracy).toFixed(1)}% (${seconds.toFixed(0)} s)`,
         ),
     });
+    const charts = await writeQuickstartCharts(options.out, study, pretraining.history);
     const result: QuickstartResult = {
       ...study,
       backend,
@@ -163,8 +172,9 @@ export async function runQuickstart(
         steps: pretraining.step,
         seconds: pretraining.elapsedSeconds,
         finalLoss: pretraining.loss ?? Number.NaN,
-        finalPretextAccuracy: pretraining.metrics.accuracy ?? Number.NaN,
+        finalContrastiveAccuracy: pretraining.metrics.accuracy ?? Number.NaN,
       },
+      charts,
       seconds: (performance.now() - started) / 1000,
     };
     await writeJsonAtomically(join(options.out, 'results.json'), result);
@@ -173,6 +183,32 @@ export async function runQuickstart(
     tf.dispose([pool.inputs, testSet.inputs]);
     objective.dispose();
   }
+}
+
+async function writeQuickstartCharts(
+  out: string,
+  study: LabelEfficiencyResult,
+  losses: readonly number[],
+): Promise<string[]> {
+  const efficiency = labelEfficiencyChart(study.summary, {
+    title: 'MNIST test accuracy: SimCLR-pretrained vs scratch',
+  });
+  const loss = lossCurveChart(
+    losses.map((value, step) => ({ step: step + 1, loss: value })),
+    { title: 'SimCLR pretraining loss (NT-Xent)' },
+  );
+  const written: string[] = [];
+  for (const [name, spec] of [
+    ['label-efficiency', efficiency],
+    ['pretraining-loss', loss],
+  ] as const) {
+    for (const extension of ['svg', 'png']) {
+      const path = join(out, `${name}.${extension}`);
+      await writeChart(path, spec);
+      written.push(path);
+    }
+  }
+  return written;
 }
 
 async function writeJsonAtomically(path: string, value: unknown): Promise<void> {

@@ -1,0 +1,84 @@
+import { type EncoderV1, stratifiedSample } from '@selfsup/core';
+import { type ImageDataset, imagesToTensor } from '@selfsup/data';
+import type * as tf from '@tensorflow/tfjs';
+import { UsageError } from '../commands/parse-flags';
+import { loadImageData } from '../datasets/load-image-data';
+
+/** A labeled pool and a test split as tensors (the caller disposes `inputs`). */
+export type LabeledSplits = {
+  readonly pool: { readonly inputs: tf.Tensor4D; readonly labels: Int32Array };
+  readonly test: { readonly inputs: tf.Tensor4D; readonly labels: Int32Array };
+  readonly numClasses: number;
+  readonly classNames: readonly string[];
+  dispose(): void;
+};
+
+/**
+ * Loads the labeled pool (the train split, first `poolSize`) and the test split (first
+ * `testSize`) of an image dataset, and checks that the encoder takes its images.
+ *
+ * @param data dataset id or image folder.
+ * @param encoder the encoder that will see the images.
+ * @param sizes `poolSize` and `testSize` limits.
+ * @returns the pool, the test split and the class count.
+ * @throws UsageError when the image shape does not fit the encoder.
+ * @example const splits = await loadLabeledSplits('mnist', encoder, { poolSize: 1000, testSize: 500 });
+ */
+export async function loadLabeledSplits(
+  data: string,
+  encoder: EncoderV1,
+  sizes: { readonly poolSize: number | undefined; readonly testSize: number | undefined },
+): Promise<LabeledSplits> {
+  const train = await loadImageData(data, 'train', sizes.poolSize, 'finetuning');
+  const test = await loadImageData(data, 'test', sizes.testSize, 'evaluation');
+  checkShape(train, encoder, data);
+  const pool = { inputs: imagesToTensor(train), labels: Int32Array.from(train.labels) };
+  const testSet = { inputs: imagesToTensor(test), labels: Int32Array.from(test.labels) };
+  return {
+    pool,
+    test: testSet,
+    numClasses: Math.max(train.classNames.length, 2),
+    classNames: train.classNames,
+    dispose: () => {
+      pool.inputs.dispose();
+      testSet.inputs.dispose();
+    },
+  };
+}
+
+function checkShape(dataset: ImageDataset, encoder: EncoderV1, data: string): void {
+  const shape = [dataset.height, dataset.width, dataset.channels];
+  const expected = encoder.inputSpec.shape;
+  const fits =
+    expected.length === shape.length &&
+    expected.every((size, axis) => size === null || size === shape[axis]);
+  if (!fits) {
+    throw new UsageError(
+      `--data ${data} has images of shape [${shape.join(', ')}], but the checkpoint's encoder takes [${expected.join(', ')}]: use the data it was pretrained on.`,
+    );
+  }
+}
+
+/**
+ * A stratified subset of `budget` labels of the pool (all of it for `'all'`).
+ *
+ * @param labels the pool's labels.
+ * @param budget labels to draw.
+ * @param numClasses the class count.
+ * @param seed the draw's seed.
+ * @returns the indices.
+ * @throws UsageError when the budget cannot hold one label per class or exceeds the pool.
+ * @example sampleLabels(labels, 100, 10, 0).length; // 100
+ */
+export function sampleLabels(
+  labels: Int32Array,
+  budget: number | 'all',
+  numClasses: number,
+  seed: number,
+): Int32Array {
+  try {
+    return stratifiedSample(labels, budget, { numClasses, seed });
+  } catch (error) {
+    throw new UsageError(`--labels ${budget}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,56 @@
+import type { BatchSourceV1, EncoderV1, JsonValue, ObjectiveV1 } from '@selfsup/core';
+import type { z } from 'zod';
+
+/** The training data a method prepared: a resumable source and the shape of one example. */
+export type MethodData = {
+  /** The batches `pretrain` draws (resumable, seeded). */
+  readonly source: BatchSourceV1<unknown> & { readonly batchesPerEpoch?: number };
+  /** One example's shape, e.g. `[28, 28, 1]`: the encoder's input shape. */
+  readonly inputShape: readonly number[];
+  /** What is recorded in checkpoints as the dataset. */
+  readonly reference: JsonValue;
+  /** What else the objective needs from the data (e.g. CLIP's tokenizer). */
+  readonly extra?: Readonly<Record<string, unknown>>;
+  /** Writes what a later command needs to rebuild the objective (e.g. `tokenizer.json`) into the run directory. */
+  readonly save?: (directory: string) => Promise<void>;
+};
+
+/**
+ * One pretraining method of the CLI: everything `selfsup pretrain <name>` needs to know. Adding a
+ * method is one file exporting such an object, plus one line in `method-registry.ts`.
+ */
+export type MethodDefinition = {
+  /** The CLI name (`selfsup pretrain <name>`). */
+  readonly name: string;
+  /** The objective's `method`, as checkpoint manifests record it. */
+  readonly objectiveMethod: string;
+  /** The input modality of its encoder. */
+  readonly modality: 'image' | 'text' | 'audio' | 'video' | 'image-text';
+  /** One line for `--help` and error messages. */
+  readonly description: string;
+  /** The paper it implements. */
+  readonly paper: string;
+  /** The dataset used without `--data`. */
+  readonly defaultData: string;
+  /** The encoder type used without `--encoder`. */
+  readonly defaultEncoder: string;
+  /** Examples per step without `--batch-size`. */
+  readonly defaultBatchSize: number;
+  /** Peak learning rate without `--lr`. */
+  readonly defaultLearningRate: number;
+  /** Validates `methodOptions` of a config file (strict: unknown keys are errors). */
+  readonly optionsSchema: z.ZodType<Record<string, unknown>>;
+  /** Loads the data and builds the batch source (imports what it needs lazily). */
+  prepareData(request: {
+    readonly data: string;
+    readonly limit: number | undefined;
+    readonly batchSize: number;
+  }): Promise<MethodData>;
+  /** Builds the objective around an encoder (imports its package lazily). */
+  createObjective(request: {
+    readonly encoder: EncoderV1;
+    readonly data: MethodData;
+    readonly seed: number;
+    readonly options: Readonly<Record<string, unknown>>;
+  }): Promise<ObjectiveV1<unknown>>;
+};

@@ -1,0 +1,45 @@
+import { UsageError } from '../commands/parse-flags';
+import { clipMethod } from './clip-method';
+import type { MethodDefinition } from './method-definition';
+import { mocoMethod } from './moco-method';
+import { rotationMethod } from './rotation-method';
+import { simclrMethod } from './simclr-method';
+
+/** The methods `selfsup pretrain` knows, by CLI name. A new method: one file, one line here. */
+export const methods: readonly MethodDefinition[] = [
+  simclrMethod,
+  mocoMethod,
+  rotationMethod,
+  clipMethod,
+];
+
+/**
+ * The method of a CLI name, or a usage error listing every method.
+ *
+ * @param name what the user typed.
+ * @returns the method.
+ * @throws UsageError naming the known methods.
+ * @example findMethod('simclr').objectiveMethod; // 'simclr'
+ */
+export function findMethod(name: string): MethodDefinition {
+  const method = methods.find((candidate) => candidate.name === name);
+  if (method === undefined) {
+    throw new UsageError(
+      `Unknown method '${name}'. Methods: ${methods
+        .map((known) => `${known.name} (${known.description})`)
+        .join('; ')}.`,
+    );
+  }
+  return method;
+}
+
+/**
+ * The CLI method that writes checkpoints with a given objective `method`.
+ *
+ * @param objectiveMethod a manifest's `method`.
+ * @returns the method, or undefined for methods the CLI does not train.
+ * @example methodOfObjective('rotation-prediction')?.name; // 'rotation'
+ */
+export function methodOfObjective(objectiveMethod: string): MethodDefinition | undefined {
+  return methods.find((method) => method.objectiveMethod === objectiveMethod);
+}
