@@ -37,6 +37,7 @@ export function registerQuickstartCommand(cli: CAC): void {
     .option('--out <dir>', 'Where the checkpoint and results.json go', {
       default: 'runs/quickstart',
     })
+    .option('--force', 'Replace an existing, non-empty output directory')
     .option('--backend <name>', 'Force a backend (node-gpu, node, wasm, cpu)')
     .option('--json', 'Print the results as JSON only')
     .action(async (flags: Record<string, unknown>) => {
@@ -55,6 +56,7 @@ export function registerQuickstartCommand(cli: CAC): void {
           testSize: parsePositiveInteger(flags.testSize, '--test-size'),
           seed: parsePositiveInteger(flags.seed, '--seed', 0),
           out: String(flags.out),
+          force: Boolean(flags.force),
           ...(flags.backend ? { backend: String(flags.backend) as 'wasm' } : {}),
         },
         log,

@@ -17,6 +17,7 @@ import {
 } from '@selfsup/core';
 import { imageBatchSource, imagesToTensor, loadMnist } from '@selfsup/data';
 import * as tf from '@tensorflow/tfjs';
+import { prepareOutputDirectory } from '../io/output-directory';
 
 /** Options of {@link runQuickstart}. */
 export type QuickstartOptions = {
@@ -40,8 +41,10 @@ export type QuickstartOptions = {
   readonly epochs: number;
   /** The run seed. @default 0 */
   readonly seed: number;
-  /** Where the checkpoint and results.json go. */
+  /** Where the checkpoint, results.json and the charts go; an existing non-empty one needs `force`. */
   readonly out: string;
+  /** Replace an existing, non-empty `out`. @default false */
+  readonly force?: boolean;
   /** Backend to force (else the fastest available). */
   readonly backend?: BackendInfo['backend'];
 };
@@ -89,6 +92,7 @@ export async function runQuickstart(
   log: (line: string) => void,
 ): Promise<QuickstartResult> {
   const started = performance.now();
+  await prepareOutputDirectory(options.out, options.force === true);
   const backend = await initBackend({
     ...(options.backend ? { backend: options.backend } : {}),
     onReport: (message) => log(message),

@@ -1,4 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import {
+  fusedLayerNormAvailable,
+  layerNormGradKernelName,
+  layerNormKernelName,
+} from '../backend/wasm-kernels/layer-norm';
 import { sumOverRows } from './bias-add';
 
 /** A tfjs layer shape: `null` marks the batch axis or a variable length. */
@@ -13,7 +18,9 @@ type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
  *
  * The gradient is the closed form `dx = r · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂))` with `ĝ = dy · γ`
  * and `r = 1 / √(σ² + ε)`: a handful of kernels instead of the dozens autodiff records through
- * `tf.moments`, which matters on tfjs-wasm where each kernel dispatch costs ~5 µs.
+ * `tf.moments`, which matters on tfjs-wasm where each kernel dispatch costs ~5 µs. On the wasm
+ * backend with selfsup's kernels registered (and `D % 4 = 0`), forward and gradient are each one
+ * fused SIMD kernel (`SelfsupLayerNorm`, `SelfsupLayerNormGrad`) with the same math.
  *
  * @param x input `[..., D]`
  * @param gamma scale `[D]`
@@ -39,6 +46,14 @@ export function layerNormalize(
       `layerNormalize: gamma and beta must be [${size}] to match the last axis of x ${JSON.stringify(x.shape)}, ` +
         `got ${JSON.stringify(gamma.shape)} and ${JSON.stringify(beta.shape)}.`,
     );
+  }
+  if (
+    x.dtype === 'float32' &&
+    gamma.dtype === 'float32' &&
+    beta.dtype === 'float32' &&
+    fusedLayerNormAvailable(size)
+  ) {
+    return fusedLayerNormalize(x, gamma, beta, epsilon, size);
   }
   const normalize = tf.customGrad((input, scale, offset, save) => {
     const x2 = (input as tf.Tensor).reshape([-1, size]);
@@ -75,6 +90,50 @@ export function layerNormalize(
         const dGamma = sumOverRows(gradientTimesNormalized as tf.Tensor2D);
         const dBeta = sumOverRows(dy2 as tf.Tensor2D);
         return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  return normalize(x, gamma, beta);
+}
+
+/** {@link layerNormalize} as the fused wasm kernels `SelfsupLayerNorm` and `SelfsupLayerNormGrad`. */
+function fusedLayerNormalize(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+  size: number,
+): tf.Tensor {
+  const normalize = tf.customGrad((input, scale, offset, save) => {
+    const [y, normalized, inverseStd] = tf.engine().runKernel(
+      layerNormKernelName,
+      {
+        x: (input as tf.Tensor).reshape([-1, size]),
+        gamma: scale as tf.Tensor,
+        beta: offset as tf.Tensor,
+      },
+      { epsilon },
+    ) as tf.Tensor[];
+    (save as tf.GradSaveFunc)([
+      normalized as tf.Tensor,
+      inverseStd as tf.Tensor,
+      scale as tf.Tensor,
+    ]);
+    return {
+      value: (y as tf.Tensor).reshape((input as tf.Tensor).shape),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedNormalized, savedInverseStd, savedScale] = saved as [
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+        ];
+        const [dx, dGamma, dBeta] = tf.engine().runKernel(layerNormGradKernelName, {
+          dy: dy.reshape([-1, size]),
+          normalized: savedNormalized,
+          inverseStd: savedInverseStd,
+          gamma: savedScale,
+        }) as tf.Tensor[];
+        return [(dx as tf.Tensor).reshape(dy.shape), dGamma as tf.Tensor, dBeta as tf.Tensor];
       },
     };
   });

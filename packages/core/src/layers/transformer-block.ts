@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { geluGradKernelName, geluKernelName } from '../backend/wasm-kernels/gelu';
 import { deriveSeed } from '../random/seeded-random';
 import { denseWithBias } from './bias-add';
 import { layerNormalize } from './layer-normalization';
@@ -21,13 +22,23 @@ const GELU_CUBIC = 0.044715;
  *
  * Computed as the identical `x · σ(2 · √(2/π) · (x + 0.044715 · x³))`, since
  * `(1 + tanh(u)) / 2 = σ(2u)`: tfjs-wasm's `Sigmoid` is vectorised (XNNPACK) while `Tanh` and
- * `Erf` are scalar loops (~5× slower).
+ * `Erf` are scalar loops (~5× slower). On the wasm backend with selfsup's kernels registered,
+ * forward and gradient are each one fused SIMD kernel (`SelfsupGelu`, `SelfsupGeluGrad`: the
+ * same math, equal to these ops within ~1e-6) that saves only `x` for the backward pass.
  *
  * @param x any float32 tensor
  * @returns GELU(x), same shape
  * @example const y = gelu(tf.tensor1d([-1, 0, 1]));
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (
+    x.dtype === 'float32' &&
+    tf.getBackend() === 'wasm' &&
+    tf.getKernel(geluKernelName, 'wasm') !== undefined &&
+    tf.getKernel(geluGradKernelName, 'wasm') !== undefined
+  ) {
+    return fusedGelu(x);
+  }
   const activation = tf.customGrad((input, save) => {
     const value = input as tf.Tensor;
     const squared = value.square();
@@ -56,6 +67,22 @@ export function gelu(x: tf.Tensor): tf.Tensor {
           .add(savedGate);
         return dy.mul(derivative);
       },
+    };
+  });
+  return activation(x);
+}
+
+/** {@link gelu} as the fused wasm kernels `SelfsupGelu` and `SelfsupGeluGrad`. */
+function fusedGelu(x: tf.Tensor): tf.Tensor {
+  const activation = tf.customGrad((input, save) => {
+    (save as tf.GradSaveFunc)([input as tf.Tensor]);
+    return {
+      value: tf.engine().runKernel(geluKernelName, { x: input as tf.Tensor }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(geluGradKernelName, {
+          x: saved[0] as tf.Tensor,
+          dy,
+        }) as tf.Tensor,
     };
   });
   return activation(x);

@@ -7,9 +7,9 @@ import { adamUpdateKernelName } from './adam-update';
 import { expectNoLeak, expectWasmMatchesCpu, seededNormal } from './kernel-test-helpers';
 
 /** Three Adam(W) steps on a matrix (decayed) and a bias (not decayed); returns the weights and moments. */
-function threeSteps(decoupled: boolean): tf.Tensor[] {
+function threeSteps(decoupled: boolean, biasSize = 4): tf.Tensor[] {
   const kernel = tf.variable(seededNormal([3, 4], 1));
-  const bias = tf.variable(seededNormal([4], 2));
+  const bias = tf.variable(seededNormal([biasSize], 2));
   const optimizer = decoupled
     ? createAdamW({ weightDecay: 0.1, beta2: 0.99 })
     : createAdam({ weightDecay: 0.05 });
@@ -20,7 +20,7 @@ function threeSteps(decoupled: boolean): tf.Tensor[] {
   for (let step = 0; step < 3; step++) {
     const gradients = {
       kernel: seededNormal([3, 4], 10 + step),
-      bias: seededNormal([4], 20 + step),
+      bias: seededNormal([biasSize], 20 + step),
     };
     optimizer.applyGradients(parameters, gradients, 0.01 * (step + 1));
     tf.dispose(Object.values(gradients));
@@ -48,6 +48,11 @@ describe('SelfsupAdamUpdate on wasm', () => {
 
   it('gives Adam (coupled L2) weights and moments like the tensor ops on cpu', async () => {
     await expectWasmMatchesCpu('adam', () => threeSteps(false));
+  });
+
+  it('updates sizes that are not a multiple of 4 (SIMD body and scalar tail) like cpu', async () => {
+    await expectWasmMatchesCpu('adamw tail', () => threeSteps(true, 7));
+    await expectWasmMatchesCpu('adam tail', () => threeSteps(false, 3));
   });
 
   it('leaks no tensors or backend data', async () => {

@@ -198,4 +198,50 @@ describe('BatchMatMul on wasm', () => {
       return [first, second, reshaped];
     });
   });
+  it.each(combos)(
+    'tile-aligned products on the SIMD GEMM (depth over one block) with transposeA=%s transposeB=%s match cpu with gradients',
+    async (transposeA, transposeB) => {
+      await expectWasmMatchesCpu(`SIMD GEMM ${transposeA} ${transposeB}`, () => {
+        // m = 8, k = 150 (two full depth blocks and a remainder), n = 16; 2-D and batched.
+        const a = seededNormal(transposeA ? [2, 150, 8] : [2, 8, 150], 11);
+        const b = seededNormal(transposeB ? [2, 16, 150] : [2, 150, 16], 12);
+        const weights = seededNormal([2, 8, 16], 13);
+        // A weighted sum (not a square): gradients without cancellation of large terms.
+        const loss = (x: tf.Tensor, y: tf.Tensor) =>
+          tf.matMul(x, y, transposeA, transposeB).mul(weights).sum();
+        const a2 = seededNormal(transposeA ? [150, 8] : [8, 150], 14);
+        const b2 = seededNormal(transposeB ? [16, 150] : [150, 16], 15);
+        return [
+          tf.matMul(a, b, transposeA, transposeB),
+          ...tf.grads(loss)([a, b]),
+          tf.matMul(a2, b2, transposeA, transposeB),
+          // b shared by every item of a (broadcast), forward only (tfjs has no such gradient).
+          tf.matMul(a, b2, transposeA, transposeB),
+        ];
+      });
+    },
+  );
+
+  it('fuses a bias into the SIMD GEMM like cpu, and leaks nothing', async () => {
+    await expectWasmMatchesCpu('SIMD GEMM bias', () => {
+      const a = seededNormal([12, 200], 13);
+      const b = seededNormal([200, 24], 14);
+      const bias = seededNormal([24], 15);
+      const fused = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
+        tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, bias: z });
+      const weights = seededNormal([12, 24], 16);
+      const gradients = tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
+        fused(x, y, z).mul(weights).sum(),
+      )([a, b, bias]);
+      return [fused(a, b, bias), ...gradients];
+    });
+    await expectNoLeak(() => {
+      const a = seededNormal([12, 200], 13);
+      const b = seededNormal([200, 24], 14);
+      return [
+        tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: seededNormal([24], 15) }),
+        tf.matMul(a, b),
+      ];
+    });
+  });
 });

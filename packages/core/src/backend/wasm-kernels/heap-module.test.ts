@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
+import { adamUpdateModule } from './adam-update';
 import { blockedTranspose } from './blocked-transpose';
+import { geluBackwardModule, geluForwardModule } from './gelu';
 import { heapModuleBytes } from './heap-module';
+import { layerNormBackwardModule, layerNormForwardModule } from './layer-norm';
 import { simdTranspose } from './simd-transpose';
 import { smallGemm } from './small-gemm';
 import { asWasmBackend } from './wasm-heap';
@@ -14,7 +17,16 @@ describe('heap modules', () => {
 
   it('compile on the backend memory (the kernels do not silently fall back)', () => {
     const backend = asWasmBackend(tf.backend());
-    for (const loader of [blockedTranspose, simdTranspose, smallGemm]) {
+    for (const loader of [
+      blockedTranspose,
+      simdTranspose,
+      smallGemm,
+      geluForwardModule,
+      geluBackwardModule,
+      layerNormForwardModule,
+      layerNormBackwardModule,
+      adamUpdateModule,
+    ]) {
       expect(typeof loader(backend)).toBe('function');
       expect(loader(backend)).toBe(loader(backend));
     }

@@ -10,7 +10,9 @@ import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input';
 import { fusedMatMulConfig } from './fused-mat-mul';
 import { gatherV2Config } from './gather';
+import { geluConfig, geluGradConfig } from './gelu';
 import { identityConfig } from './identity';
+import { layerNormConfig, layerNormGradConfig } from './layer-norm';
 import { meanConfig, sumConfig } from './leading-axes-reduction';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { sliceConfig, splitVConfig } from './slice';
@@ -23,7 +25,8 @@ import { replacedWasmKernels } from './wasm-heap';
  * Every kernel selfsup registers for the 'wasm' backend: replacements of stock kernels
  * (matMul, conv and pool gradients, transposes, reductions, slices, gathers, copy-free
  * `Identity`) and selfsup's own fused training kernels (`SelfsupAdamUpdate`,
- * `SelfsupClipByGlobalNorm`), which the optimizers and `clipByGlobalNorm` use when registered.
+ * `SelfsupClipByGlobalNorm`, `SelfsupGelu(Grad)`, `SelfsupLayerNorm(Grad)`), which the
+ * optimizers, `clipByGlobalNorm`, `gelu` and `layerNormalize` use when registered.
  */
 export const wasmKernelConfigs: readonly KernelConfig[] = [
   batchMatMulConfig,
@@ -45,6 +48,10 @@ export const wasmKernelConfigs: readonly KernelConfig[] = [
   splitVConfig,
   gatherV2Config,
   clipByGlobalNormConfig,
+  geluConfig,
+  geluGradConfig,
+  layerNormConfig,
+  layerNormGradConfig,
 ];
 
 /**
