@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 // CPC acceptance run (van den Oord, Li & Vinyals 2018) on the synthetic audio clips of
 // @selfsup/data: pretrain a CPC encoder (strided conv g_enc + causal context network g_ar) on
-// unlabeled clips, then train a linear probe on its frozen representation (time mean of c_t, as
-// the paper probes c_t; the time mean of z_t is probed too) and compare with a random-init encoder
-// of the same architecture. Targets: probe accuracy ≥ 90%, ≥ 20 points above random init.
+// unlabeled clips, then train a linear probe (core's finetune, mode 'linear-probe') on its frozen
+// representation (time mean and maximum of c_t, as the paper probes c_t; the same pooling of z_t is
+// probed too) and compare with a random-init encoder of the same architecture. Targets: probe
+// accuracy ≥ 90%, ≥ 20 points above random init.
 //
 //   node scripts/cpc-full-run.mjs --steps 2500 --batch-size 16 --out results.json
 //
 // Flags: --steps N (2500), --batch-size N (16), --out FILE (cpc-results.json),
 // --learning-rate X (5e-3), --prediction-steps K (6), --channels N (32), --context-units N (32),
-// --context-network lstm|gru (lstm), --sample-rate 8000|16000 (8000), --probe-train N (800),
-// --probe-test N (800), --probe-epochs N (100), --seed N (0), --quiet. The contrastive build
-// defaults to ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to another build
-// (e.g. /tmp/cpc-dist/index.js).
+// --context-network lstm|gru (lstm), --pooling mean|mean-max (mean-max), --sample-rate 8000|16000
+// (8000), --probe-train N (800), --probe-test N (800), --probe-epochs N (100), --seed N (0),
+// --quiet. The contrastive build defaults to ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to
+// another build (e.g. node_modules/.cache/cpc-dist/index.js).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,7 +38,7 @@ const { createCpc, createCpcEncoder, cpcEncoders } = await import(
 const usage =
   'usage: node scripts/cpc-full-run.mjs [--steps 2500] [--batch-size 16] [--out cpc-results.json] ' +
   '[--learning-rate 5e-3] [--prediction-steps 6] [--channels 32] [--context-units 32] ' +
-  '[--context-network lstm|gru] [--sample-rate 8000|16000] [--probe-train 800] [--probe-test 800] ' +
+  '[--context-network lstm|gru] [--pooling mean|mean-max] [--sample-rate 8000|16000] [--probe-train 800] [--probe-test 800] ' +
   '[--probe-epochs 100] [--seed 0] [--quiet]';
 
 function parseFlags() {
@@ -53,6 +54,7 @@ function parseFlags() {
         channels: { type: 'string', default: '32' },
         'context-units': { type: 'string', default: '32' },
         'context-network': { type: 'string', default: 'lstm' },
+        pooling: { type: 'string', default: 'mean-max' },
         'sample-rate': { type: 'string', default: '8000' },
         'probe-train': { type: 'string', default: '800' },
         'probe-test': { type: 'string', default: '800' },
@@ -94,6 +96,10 @@ function parseFlags() {
     );
     process.exit(2);
   }
+  if (values.pooling !== 'mean' && values.pooling !== 'mean-max') {
+    console.error(`--pooling must be mean or mean-max, got '${values.pooling}'.\n${usage}`);
+    process.exit(2);
+  }
   return {
     steps: integer('steps', 1),
     batchSize: integer('batch-size', 2),
@@ -103,6 +109,7 @@ function parseFlags() {
     channels: integer('channels', 1),
     contextUnits: integer('context-units', 1),
     contextNetwork: values['context-network'],
+    pooling: values.pooling,
     sampleRate,
     probeTrain: integer('probe-train', 8),
     probeTest: integer('probe-test', 8),
@@ -124,6 +131,7 @@ function buildEncoder(flags, representation = 'context') {
     contextNetwork: flags.contextNetwork,
     contextUnits: flags.contextUnits,
     representation,
+    pooling: flags.pooling,
     seed: flags.seed,
   });
 }
@@ -259,6 +267,7 @@ const results = {
     channels: flags.channels,
     contextUnits: flags.contextUnits,
     contextNetwork: flags.contextNetwork,
+    pooling: flags.pooling,
     seed: flags.seed,
     probe: { mode: 'linear-probe', epochs: flags.probeEpochs, batchSize: 64, learningRate: 1e-2 },
   },

@@ -24,6 +24,25 @@ export {
   zeroShotClassEmbeddings,
   zeroShotClassify,
 } from './clip-zero-shot';
+export type { CpcBatch, CpcObjective, CpcOptions } from './cpc';
+export { createCpc } from './cpc';
+export type {
+  CpcContextNetwork,
+  CpcEncoderOptions,
+  CpcPooling,
+  CpcRepresentation,
+} from './cpc-encoder';
+export {
+  CpcEncoder,
+  cpcContextNetworks,
+  cpcEncoders,
+  cpcEncoderType,
+  createCpcEncoder,
+} from './cpc-encoder';
+export type { CpcInfoNceResult } from './cpc-info-nce';
+export { cpcInfoNce } from './cpc-info-nce';
+export type { CpcWaveformStandardizationOptions } from './cpc-waveform-standardization';
+export { CpcWaveformStandardization, registerCpcLayers } from './cpc-waveform-standardization';
 export type { MocoBatch, MocoObjective, MocoOptions } from './moco';
 export { createMoco } from './moco';
 export type { MocoInfoNceResult } from './moco-info-nce-loss';
