@@ -70,6 +70,12 @@ export const finetuneOptionsSchema = z.object({
   batchSize: z.number().int().min(1).default(32),
   /** Batch size of feature extraction and prediction (never the whole set at once). @default 256 */
   inferenceBatchSize: z.number().int().min(1).default(256),
+  /**
+   * 'linear-probe' only: train the head on features standardised with the training features' mean
+   * and standard deviation (MAE's BatchNorm without affine before the linear classifier), then fold
+   * the standardisation into the head, so the returned model reads raw features. @default true
+   */
+  standardizeFeatures: z.boolean().default(true),
   /** Head learning rate; @default 1e-2 for 'linear-probe', 1e-3 for 'full'. */
   learningRate: z.number().positive().optional(),
   /** The encoder's learning rate is `learningRate × encoderLearningRateMultiplier` ('full' only; 0 freezes its weights, BatchNorm statistics still update). @default 1 */

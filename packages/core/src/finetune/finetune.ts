@@ -5,6 +5,11 @@ import { createFinetuneOptimizer, type FinetuneOptimizer } from './create-finetu
 import { createEarlyStoppingMonitor } from './early-stopping-monitor';
 import { encodeBatch } from './encode-batch';
 import { extractFeatures, sliceRows } from './extract-features';
+import {
+  foldFeatureStandardization,
+  measureFeatureStandardization,
+  standardizeFeatures,
+} from './feature-standardization';
 import type { FinetuneEpochRecord, FinetuneHistory } from './finetune-history';
 import {
   type FinetuneOptions,
@@ -268,15 +273,32 @@ export async function finetune(
     // A frozen encoder's features never change: compute them once (unless augmentation changes the inputs).
     const frozen = mode === 'linear-probe';
     const cachedTrain = frozen && resolved.augment === undefined;
-    const trainSource = cachedTrain
-      ? extractFeatures(encoder, trainSet.inputs, { batchSize: inferenceBatchSize })
-      : trainSet.inputs;
-    if (cachedTrain) owned.push(trainSource);
-    const validationSource =
-      validationSet && frozen
-        ? extractFeatures(encoder, validationSet.inputs, { batchSize: inferenceBatchSize })
-        : validationSet?.inputs;
-    if (validationSet && frozen && validationSource) owned.push(validationSource);
+    const rawTrainFeatures =
+      frozen && (cachedTrain || resolved.standardizeFeatures)
+        ? extractFeatures(encoder, trainSet.inputs, { batchSize: inferenceBatchSize })
+        : undefined;
+    if (rawTrainFeatures) owned.push(rawTrainFeatures);
+    const standardization =
+      frozen && resolved.standardizeFeatures && rawTrainFeatures
+        ? measureFeatureStandardization(rawTrainFeatures)
+        : undefined;
+    if (standardization) owned.push(standardization.mean, standardization.inverseDeviation);
+    const standardize = (features: tf.Tensor2D): tf.Tensor2D =>
+      standardization ? standardizeFeatures(features, standardization) : features;
+    let trainSource: tf.Tensor = trainSet.inputs;
+    if (cachedTrain && rawTrainFeatures) {
+      trainSource = standardize(rawTrainFeatures);
+      if (trainSource !== rawTrainFeatures) owned.push(trainSource);
+    }
+    let validationSource = validationSet?.inputs;
+    if (validationSet && frozen) {
+      const features = extractFeatures(encoder, validationSet.inputs, {
+        batchSize: inferenceBatchSize,
+      });
+      validationSource = standardize(features);
+      owned.push(features);
+      if (validationSource !== features) owned.push(validationSource);
+    }
 
     const trainingModels = mode === 'full' ? [encoder.model, head] : [head];
     const measureValidation = async (): Promise<{ loss: number; accuracy?: number }> => {
@@ -354,7 +376,7 @@ export async function finetune(
               const frozenFeatures = frozen
                 ? cachedTrain
                   ? (batch as tf.Tensor2D)
-                  : encodeBatch(encoder, batch, false)
+                  : standardize(encodeBatch(encoder, batch, false))
                 : undefined;
               const { value, grads } = tf.variableGrads(() => {
                 const features = frozenFeatures ?? encodeBatch(encoder, batch, true);
@@ -407,6 +429,7 @@ export async function finetune(
         bestEpoch: null,
         restoredBestWeights: false,
       };
+      if (standardization) foldFeatureStandardization(head.layers[0]!, standardization);
       const history: FinetuneHistory = { epochs: records, ...outcome, stoppedEarly };
       const model = createFinetunedModel({
         mode,
