@@ -5,6 +5,7 @@
  */
 export * from './backend/index';
 export * from './checkpoint/index';
+export * from './embeddings/index';
 export type { EncoderFactory } from './encoders/create-encoder';
 export {
   builtInEncoders,
@@ -14,7 +15,6 @@ export {
 } from './encoders/create-encoder';
 export type { EncodeOptions } from './encoders/encode';
 export { encode } from './encoders/encode';
-export * from './embeddings/index';
 export * from './encoders/index-sequence';
 export * from './encoders/index-vision';
 export type { LayersEncoderParts } from './encoders/layers-encoder';
