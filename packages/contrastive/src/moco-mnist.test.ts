@@ -55,7 +55,7 @@ describe('createMoco on MNIST', () => {
     const queueSize = 256;
     const objective = createMoco({ encoder: smallEncoder(), queueSize, batchNormGroups: 2 });
     const result = await pretrain(objective, imageBatchSource(digits, { batchSize }), {
-      steps: 100,
+      steps: 200,
       learningRate: 3e-3,
       seed: 2,
     });
@@ -68,7 +68,8 @@ describe('createMoco on MNIST', () => {
     expect(late).toBeLessThan(early - 0.2);
     expect(late).toBeLessThan(Math.log(queueSize + 1)); // below chance
     const pretrainedAccuracy = await knnAccuracy(objective.encoder);
-    // Measured on wasm: kNN 55.3% (random init) → 63.8%; loss 5.36 → 5.06 (chance ln 257 ≈ 5.55).
+    // Measured on wasm: kNN 55.3% (random init) → 63.8% after 200 steps; 100 steps gave only +2.6
+    // to +8.5 points depending on the float rounding of the matMul kernels, too close to the bar.
     expect(pretrainedAccuracy).toBeGreaterThan(randomAccuracy + 0.04);
     objective.dispose();
   });

@@ -1,4 +1,4 @@
-import type { ImageDataset } from '@selfsup/data';
+import type { ImageDataset, SyntheticAudioSet } from '@selfsup/data';
 import { UsageError } from '../commands/parse-flags';
 
 /** One dataset the CLI knows by id. */
@@ -11,6 +11,18 @@ export type DatasetEntry = {
   readonly description: string;
   /** The labeled image splits, for image datasets that methods and probes can use. */
   readonly loadImages?: (split: 'train' | 'test') => Promise<ImageDataset>;
+  /**
+   * The labeled clips of a split, for audio datasets that methods and probes can use: `count`
+   * clips of `duration` seconds at `sampleRate` (a fixed, seeded, class-balanced set per split).
+   */
+  readonly loadAudio?: (
+    split: 'train' | 'test',
+    options: {
+      readonly count: number;
+      readonly sampleRate: 8000 | 16000;
+      readonly duration: number;
+    },
+  ) => Promise<SyntheticAudioSet>;
   /** Counts, shapes, classes and sizes (plain JSON). */
   describe(): Promise<unknown>;
 };
@@ -70,6 +82,10 @@ export const datasets: readonly DatasetEntry[] = [
     id: 'synthetic-audio',
     modality: 'audio',
     description: 'Synthetic labeled audio clips (tones, chirps, noise), generated',
+    // Labeled splits: fixed class-balanced sets of the test stream (seed 1: the train pool, seed 2:
+    // the test split, as CPC's full-run script probes); pretraining batches never overlap them.
+    loadAudio: async (split, options) =>
+      (await data()).syntheticAudioTestSet({ ...options, seed: split === 'train' ? 1 : 2 }),
     describe: async () => {
       const { syntheticAudioSource, syntheticAudioTestSet } = await data();
       return {

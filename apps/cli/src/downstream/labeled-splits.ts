@@ -1,13 +1,14 @@
 import { type EncoderV1, stratifiedSample } from '@selfsup/core';
-import { type ImageDataset, imagesToTensor } from '@selfsup/data';
+import { audioSetToTensor, type ImageDataset, imagesToTensor } from '@selfsup/data';
 import type * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../commands/parse-flags';
+import { clipFormatOf, isAudioData, loadAudioData } from '../datasets/load-audio-data';
 import { loadImageData } from '../datasets/load-image-data';
 
-/** A labeled pool and a test split as tensors (the caller disposes `inputs`). */
+/** A labeled pool and a test split as tensors (the caller disposes `inputs`): images `[N, H, W, C]` or clips `[N, T, 1]`. */
 export type LabeledSplits = {
-  readonly pool: { readonly inputs: tf.Tensor4D; readonly labels: Int32Array };
-  readonly test: { readonly inputs: tf.Tensor4D; readonly labels: Int32Array };
+  readonly pool: { readonly inputs: tf.Tensor; readonly labels: Int32Array };
+  readonly test: { readonly inputs: tf.Tensor; readonly labels: Int32Array };
   readonly numClasses: number;
   readonly classNames: readonly string[];
   dispose(): void;
@@ -15,11 +16,14 @@ export type LabeledSplits = {
 
 /**
  * Loads the labeled pool (the train split, first `poolSize`) and the test split (first
- * `testSize`) of an image dataset, and checks that the encoder takes its images.
+ * `testSize`) of an image dataset, and checks that the encoder takes its images. For an audio
+ * dataset (`synthetic-audio`): fixed seeded class-balanced sets of `poolSize` and `testSize` clips
+ * (800 each by default) in the clip format the checkpoint was pretrained on.
  *
  * @param data dataset id or image folder.
  * @param encoder the encoder that will see the images.
  * @param sizes `poolSize` and `testSize` limits.
+ * @param pretrainedOn the checkpoint manifest's `dataset` (its clip format, for audio).
  * @returns the pool, the test split and the class count.
  * @throws UsageError when the image shape does not fit the encoder.
  * @example const splits = await loadLabeledSplits('mnist', encoder, { poolSize: 1000, testSize: 500 });
@@ -28,7 +32,11 @@ export async function loadLabeledSplits(
   data: string,
   encoder: EncoderV1,
   sizes: { readonly poolSize: number | undefined; readonly testSize: number | undefined },
+  pretrainedOn?: unknown,
 ): Promise<LabeledSplits> {
+  if (isAudioData(data) || encoder.inputSpec.modality === 'audio') {
+    return loadAudioSplits(data, encoder, sizes, pretrainedOn);
+  }
   const train = await loadImageData(data, 'train', sizes.poolSize, 'finetuning');
   const test = await loadImageData(data, 'test', sizes.testSize, 'evaluation');
   checkShape(train, encoder, data);
@@ -38,6 +46,34 @@ export async function loadLabeledSplits(
     pool,
     test: testSet,
     numClasses: Math.max(train.classNames.length, 2),
+    classNames: train.classNames,
+    dispose: () => {
+      pool.inputs.dispose();
+      testSet.inputs.dispose();
+    },
+  };
+}
+
+async function loadAudioSplits(
+  data: string,
+  encoder: EncoderV1,
+  sizes: { readonly poolSize: number | undefined; readonly testSize: number | undefined },
+  pretrainedOn: unknown,
+): Promise<LabeledSplits> {
+  if (encoder.inputSpec.modality !== 'audio') {
+    throw new UsageError(
+      `--data ${data} holds audio clips, but the checkpoint's encoder takes ${encoder.inputSpec.modality}: use the data it was pretrained on.`,
+    );
+  }
+  const format = clipFormatOf(pretrainedOn);
+  const train = await loadAudioData(data, 'train', sizes.poolSize, format, 'finetuning');
+  const test = await loadAudioData(data, 'test', sizes.testSize, format, 'evaluation');
+  const pool = { inputs: audioSetToTensor(train), labels: Int32Array.from(train.labels) };
+  const testSet = { inputs: audioSetToTensor(test), labels: Int32Array.from(test.labels) };
+  return {
+    pool,
+    test: testSet,
+    numClasses: train.classNames.length,
     classNames: train.classNames,
     dispose: () => {
       pool.inputs.dispose();

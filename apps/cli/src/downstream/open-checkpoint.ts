@@ -1,12 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type CheckpointManifest,
+  type EncoderFactory,
   type EncoderV1,
   loadCheckpoint,
   loadEncoder,
+  MANIFEST_FILE,
+  readCheckpointManifest,
   registerLayers,
 } from '@selfsup/core';
 import { UsageError } from '../commands/parse-flags';
+import { methodOfObjective } from '../methods/method-registry';
 
 /** A checkpoint's encoder and manifest, opened for downstream use. */
 export type OpenedCheckpoint = {
@@ -36,14 +41,45 @@ export async function openCheckpoint(
     );
   }
   registerLayers();
+  const encoders = await encoderFactoriesOf(path);
   const checkpoint = await loadCheckpoint(
     path,
     expectedMethod === undefined ? {} : { method: expectedMethod },
   );
   const { manifest, directory } = checkpoint;
   checkpoint.dispose();
-  const encoder = await loadEncoder(directory);
+  const encoder = await loadEncoder(directory, encoders);
   return { manifest, directory, encoder };
+}
+
+/**
+ * The encoder factories a checkpoint's method brings (e.g. CPC's `'cpc'` type), after registering
+ * their custom layers (which loading the encoder's model needs): read from the manifest of the
+ * checkpoint (or of a run directory's latest `step-N`). Empty for core's encoder types, and when
+ * no manifest is found (loading then reports what is wrong).
+ *
+ * @param path the checkpoint or run directory.
+ * @returns the factories by encoder type, for `loadEncoder`.
+ * @example const encoder = await loadEncoder('runs/cpc', await encoderFactoriesOf('runs/cpc'));
+ */
+export async function encoderFactoriesOf(path: string): Promise<Record<string, EncoderFactory>> {
+  const steps = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .filter((name) => /^step-\d+$/.test(name))
+        .sort()
+        .reverse()
+    : [];
+  for (const directory of [path, ...steps.map((name) => join(path, name))]) {
+    if (!existsSync(join(directory, MANIFEST_FILE))) continue;
+    // A damaged manifest is reported by loadCheckpoint, with what to do.
+    const method = await readCheckpointManifest(directory).then(
+      (manifest) => manifest.method,
+      () => undefined,
+    );
+    if (method === undefined) return {};
+    return { ...(await methodOfObjective(method)?.encoderFactories?.()) };
+  }
+  return {};
 }
 
 /**

@@ -17,7 +17,12 @@ import { writeFileAtomically, writeJsonAtomically } from '../io/atomic-write';
 import type { CommandOutput } from '../io/command-output';
 import { prepareOutputDirectory } from '../io/output-directory';
 import { loadLabeledSplits } from './labeled-splits';
-import { datasetOfManifest, type OpenedCheckpoint, openCheckpoint } from './open-checkpoint';
+import {
+  datasetOfManifest,
+  encoderFactoriesOf,
+  type OpenedCheckpoint,
+  openCheckpoint,
+} from './open-checkpoint';
 
 /** What `selfsup compare` runs: finetune modes of pretrained encoders, and `scratch`. */
 export type Paradigm = FinetuneMode | 'scratch';
@@ -97,6 +102,11 @@ export async function runCompare(options: CompareOptions, output: CommandOutput)
   const data = options.data ?? datasetOfManifest(first.manifest) ?? 'mnist';
   const splits = await loadLabeledSplits(data, first.encoder, { poolSize, testSize });
   for (const checkpoint of opened) checkpoint.encoder.dispose();
+  // Encoder types the methods bring (e.g. CPC's), for reloading and for scratch copies.
+  const encoders = {};
+  for (const checkpoint of opened) {
+    Object.assign(encoders, await encoderFactoriesOf(checkpoint.directory));
+  }
   const modes = paradigms.filter((paradigm) => paradigm !== 'scratch') as FinetuneMode[];
   const runners: LabelEfficiencyRunner[] = [];
   const names = opened.map((checkpoint) => checkpoint.manifest.method);
@@ -107,14 +117,16 @@ export async function runCompare(options: CompareOptions, output: CommandOutput)
           ? `${names[index]}-${index + 1}`
           : (names[index] ?? 'pretrained');
       runners.push(
-        createPretrainedRunner(() => loadEncoder(checkpoint.directory), { name, modes }),
+        createPretrainedRunner(() => loadEncoder(checkpoint.directory, encoders), { name, modes }),
       );
     });
   }
   if (paradigms.includes('scratch')) {
     const config = first.manifest.encoder.config;
     const type = first.manifest.encoder.type;
-    runners.push(createScratchRunner((seed) => createEncoder({ ...config, type, seed } as never)));
+    runners.push(
+      createScratchRunner((seed) => createEncoder({ ...config, type, seed } as never, encoders)),
+    );
   }
   if (runners.length === 0) throw new UsageError('--paradigms selected no runner.');
   output.log(

@@ -61,10 +61,12 @@ export async function runDownstream(
   });
   const { manifest, directory, encoder } = await openCheckpoint(options.checkpoint);
   const data = options.data ?? datasetOfManifest(manifest) ?? 'mnist';
-  const splits = await loadLabeledSplits(data, encoder, {
-    poolSize: options.poolSize,
-    testSize: options.testSize,
-  });
+  const splits = await loadLabeledSplits(
+    data,
+    encoder,
+    { poolSize: options.poolSize, testSize: options.testSize },
+    manifest.dataset,
+  );
   try {
     const indices = sampleLabels(
       splits.pool.labels,

@@ -1,4 +1,10 @@
-import type { BatchSourceV1, EncoderV1, JsonValue, ObjectiveV1 } from '@selfsup/core';
+import type {
+  BatchSourceV1,
+  EncoderFactory,
+  EncoderV1,
+  JsonValue,
+  ObjectiveV1,
+} from '@selfsup/core';
 import type { z } from 'zod';
 
 /** The training data a method prepared: a resumable source and the shape of one example. */
@@ -38,6 +44,19 @@ export type MethodDefinition = {
   readonly defaultBatchSize: number;
   /** Peak learning rate without `--lr`. */
   readonly defaultLearningRate: number;
+  /**
+   * Options of the default encoder, under the run's `encoderOptions` (top-level keys of
+   * `encoderOptions` win). Used only when the encoder is {@link MethodDefinition.defaultEncoder}.
+   */
+  readonly defaultEncoderOptions?: Readonly<Record<string, unknown>>;
+  /** Gradient clipping by global norm the method trains with (core's `clipNorm`); none when absent. */
+  readonly clipNorm?: number;
+  /**
+   * Registers the custom layers of the method's encoders (explicitly, never at import time) and
+   * returns the factories of its encoder types outside core (e.g. `{ cpc: ... }`), so that
+   * `pretrain` builds them and `finetune`/`evaluate`/`embed` reload their checkpoints.
+   */
+  encoderFactories?(): Promise<Readonly<Record<string, EncoderFactory>>>;
   /** Validates `methodOptions` of a config file (strict: unknown keys are errors). */
   readonly optionsSchema: z.ZodType<Record<string, unknown>>;
   /** Loads the data and builds the batch source (imports what it needs lazily). */
@@ -45,6 +64,8 @@ export type MethodDefinition = {
     readonly data: string;
     readonly limit: number | undefined;
     readonly batchSize: number;
+    /** The validated `methodOptions` (some are data options, e.g. CPC's clip length). */
+    readonly options?: Readonly<Record<string, unknown>>;
   }): Promise<MethodData>;
   /** Builds the objective around an encoder (imports its package lazily). */
   createObjective(request: {

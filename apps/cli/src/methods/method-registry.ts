@@ -1,5 +1,6 @@
 import { UsageError } from '../commands/parse-flags';
 import { clipMethod } from './clip-method';
+import { cpcMethod } from './cpc-method';
 import type { MethodDefinition } from './method-definition';
 import { mocoMethod } from './moco-method';
 import { rotationMethod } from './rotation-method';
@@ -11,6 +12,7 @@ export const methods: readonly MethodDefinition[] = [
   mocoMethod,
   rotationMethod,
   clipMethod,
+  cpcMethod,
 ];
 
 /**

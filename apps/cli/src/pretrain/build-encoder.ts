@@ -1,18 +1,22 @@
-import { builtInEncoders, createEncoder, type EncoderV1 } from '@selfsup/core';
+import { builtInEncoders, createEncoder, type EncoderFactory, type EncoderV1 } from '@selfsup/core';
 import { UsageError } from '../commands/parse-flags';
 
 /**
  * Checks that an encoder type is one of core's built-in types.
  *
  * @param type the `--encoder` value.
+ * @param encoders factories of encoder types outside core (a method's `encoderFactories`).
  * @returns nothing when the type is known.
  * @throws UsageError listing the known types.
  * @example checkEncoderType('conv-net');
  */
-export function checkEncoderType(type: string): void {
-  if (builtInEncoders[type] === undefined) {
+export function checkEncoderType(
+  type: string,
+  encoders: Readonly<Record<string, EncoderFactory>> = {},
+): void {
+  if (builtInEncoders[type] === undefined && encoders[type] === undefined) {
     throw new UsageError(
-      `Unknown encoder '${type}'. Encoders: ${Object.keys(builtInEncoders).join(', ')}.`,
+      `Unknown encoder '${type}'. Encoders: ${[...Object.keys(builtInEncoders), ...Object.keys(encoders)].join(', ')}.`,
     );
   }
 }
@@ -26,6 +30,7 @@ export function checkEncoderType(type: string): void {
  * @param options the encoder's options from the config file or `--encoder-options`.
  * @param inputShape one example's shape from the data.
  * @param seed the weight-initialisation seed.
+ * @param encoders factories of encoder types outside core (a method's `encoderFactories`).
  * @returns the encoder.
  * @throws UsageError for an unknown type or options the encoder refuses.
  * @example const encoder = buildEncoder('conv-net', { channels: [8] }, [28, 28, 1], 0);
@@ -35,10 +40,14 @@ export function buildEncoder(
   options: Readonly<Record<string, unknown>>,
   inputShape: readonly number[],
   seed: number,
+  encoders: Readonly<Record<string, EncoderFactory>> = {},
 ): EncoderV1 {
-  checkEncoderType(type);
+  checkEncoderType(type, encoders);
   try {
-    return createEncoder({ type, seed, inputShape: [...inputShape], ...options } as never);
+    return createEncoder(
+      { type, seed, inputShape: [...inputShape], ...options } as never,
+      encoders,
+    );
   } catch (error) {
     throw new UsageError(
       `The '${type}' encoder refused its options (encoderOptions / --encoder-options): ${(error as Error).message}`,

@@ -60,7 +60,11 @@ export function resolvePretrainSettings(
     data: merged.data ?? definition.defaultData,
     ...(merged.limit === undefined ? {} : { limit: merged.limit }),
     encoder: merged.encoder ?? definition.defaultEncoder,
-    encoderOptions: merged.encoderOptions ?? {},
+    // The method's options for its default encoder, under the given ones (top-level keys win).
+    encoderOptions:
+      (merged.encoder ?? definition.defaultEncoder) === definition.defaultEncoder
+        ? { ...definition.defaultEncoderOptions, ...merged.encoderOptions }
+        : (merged.encoderOptions ?? {}),
     methodOptions: merged.methodOptions ?? {},
     ...(lengthGiven ? {} : { steps: 1000 }),
     ...(merged.steps === undefined ? {} : { steps: merged.steps }),

@@ -52,11 +52,13 @@ export async function runPretrain(
         .join('; ')}.`,
     );
   }
-  checkEncoderType(settings.encoder);
+  const encoders = (await method.encoderFactories?.()) ?? {};
+  checkEncoderType(settings.encoder, encoders);
   const data = await method.prepareData({
     data: settings.data,
     limit: settings.limit,
     batchSize: settings.batchSize,
+    options: methodOptions.data,
   });
   if (!options.resume) await prepareOutputDirectory(settings.out, options.force);
   const backend = await initBackend({
@@ -68,6 +70,7 @@ export async function runPretrain(
     settings.encoderOptions,
     data.inputShape,
     settings.seed,
+    encoders,
   );
   const objective = await method.createObjective({
     encoder,
@@ -109,6 +112,7 @@ export async function runPretrain(
       ...(settings.epochs === undefined ? {} : { epochs: settings.epochs }),
       learningRate: settings.lr,
       warmupSteps: settings.warmupSteps,
+      ...(method.clipNorm === undefined ? {} : { clipNorm: method.clipNorm }),
       seed: settings.seed,
       signal: controller.signal,
       checkpoint: {
