@@ -1,4 +1,5 @@
 import type { EncoderV1, LossResultV1, ObjectiveV1, StepContextV1 } from '@selfsup/core';
+import { deriveSeed } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 import type { ClipEmbedder, ClipEmbedOptions } from './clip-embedder';
 import { clipInitialLogLogitScale, clipMaximumLogLogitScale, LogitScale } from './clip-logit-scale';
@@ -45,7 +46,7 @@ function projectionHead(name: string, inputSize: number, units: number, seed: nu
         inputShape: [inputSize],
         units,
         useBias: false,
-        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 1) }),
         name: `${name}_kernel`,
       }),
     ],

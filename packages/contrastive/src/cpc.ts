@@ -1,4 +1,5 @@
 import type { LossResultV1, ObjectiveV1, StepContextV1 } from '@selfsup/core';
+import { deriveSeed } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 import { type CpcEncoder, createCpcEncoder } from './cpc-encoder';
 import { cpcInfoNce } from './cpc-info-nce';
@@ -72,7 +73,7 @@ export function createCpc(options: CpcOptions = {}): CpcObjective {
         inputShape: [encoder.contextUnits],
         units: predictionSteps * latentSize,
         useBias: false,
-        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 1) }),
         name: 'predictions',
       }),
     ],

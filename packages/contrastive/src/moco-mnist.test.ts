@@ -68,8 +68,10 @@ describe('createMoco on MNIST', () => {
     expect(late).toBeLessThan(early - 0.2);
     expect(late).toBeLessThan(Math.log(queueSize + 1)); // below chance
     const pretrainedAccuracy = await knnAccuracy(objective.encoder);
-    // Measured on wasm: kNN 55.3% (random init) → 63.8% after 200 steps; 100 steps gave only +2.6
-    // to +8.5 points depending on the float rounding of the matMul kernels, too close to the bar.
+    // Measured on wasm: kNN 55.3% (random init) → 67.2% after 200 steps (deterministic).
+    console.log(
+      `kNN ${randomAccuracy} ${pretrainedAccuracy} loss ${result.history.slice(-3).join(' ')}`,
+    );
     expect(pretrainedAccuracy).toBeGreaterThan(randomAccuracy + 0.04);
     objective.dispose();
   });

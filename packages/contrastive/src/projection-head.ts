@@ -1,3 +1,4 @@
+import { deriveSeed } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 
 /** Options of {@link createProjectionHead}. */
@@ -10,7 +11,7 @@ export type ProjectionHeadOptions = {
   readonly hiddenUnits: number;
   /** Width of the projection. */
   readonly outputSize: number;
-  /** Seed of the initialisation (the output layer uses `seed + 1`). */
+  /** Seed of the initialisation (each layer's initializer seed is derived from it). */
   readonly seed: number;
 };
 
@@ -32,12 +33,13 @@ export function createProjectionHead(options: ProjectionHeadOptions): tf.Sequent
         inputShape: [options.inputSize],
         units: options.hiddenUnits,
         activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed: options.seed }),
+        // tfjs treats seed 0 as no seed (Math.random): derive non-zero initializer seeds.
+        kernelInitializer: tf.initializers.heNormal({ seed: deriveSeed(options.seed, 1) }),
         name: 'projection_hidden',
       }),
       tf.layers.dense({
         units: options.outputSize,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: options.seed + 1 }),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(options.seed, 2) }),
         name: 'projection_output',
       }),
     ],

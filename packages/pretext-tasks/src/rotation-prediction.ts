@@ -1,5 +1,5 @@
 import type { EncoderV1, LossResultV1, ObjectiveV1, StepContextV1 } from '@selfsup/core';
-import { rotate90, SeededRandom } from '@selfsup/core';
+import { deriveSeed, rotate90, SeededRandom } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 
 /** Options of {@link createRotationPrediction}. */
@@ -60,7 +60,8 @@ export function createRotationPrediction(
         inputShape: [encoder.outputSize],
         units: headHiddenUnits,
         activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed }),
+        // tfjs treats seed 0 as no seed (Math.random): derive non-zero initializer seeds.
+        kernelInitializer: tf.initializers.heNormal({ seed: deriveSeed(seed, 1) }),
         name: 'rotation_hidden',
       }),
     );
@@ -69,7 +70,7 @@ export function createRotationPrediction(
     tf.layers.dense({
       ...(headHiddenUnits > 0 ? {} : { inputShape: [encoder.outputSize] }),
       units: 4,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 2) }),
       name: 'rotation_logits',
     }),
   );
