@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 export type FeatureStandardization = {
   /** Mean of each feature `[D]`. */
   readonly mean: tf.Tensor1D;
-  /** 1 / (standard deviation + ε) of each feature `[D]`. */
+  /** 1 / √(variance + floor) of each feature `[D]`. */
   readonly inverseDeviation: tf.Tensor1D;
 };
 
@@ -15,7 +15,8 @@ export type FeatureStandardization = {
  * that are mostly zero, LSTM states, pooled maxima) then train at one learning rate.
  *
  * @param features the training features `[N, D]`.
- * @param epsilon added to each standard deviation. @default 1e-6
+ * @param varianceFloor added to every variance, as a fraction of the features' average variance
+ *   (shrinks the scaling of features that are nearly constant on the training set). @default 0.1
  * @returns the statistics; the caller disposes them.
  * @example
  * const statistics = measureFeatureStandardization(features);
@@ -23,13 +24,16 @@ export type FeatureStandardization = {
  */
 export function measureFeatureStandardization(
   features: tf.Tensor2D,
-  epsilon = 1e-6,
+  varianceFloor = 0.1,
 ): FeatureStandardization {
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(features, 0);
+    // A feature that barely varies on a few labeled examples (a ReLU unit off for all ten of them)
+    // must not be scaled up without bound: its variance is floored at a fraction of the average.
+    const floor = tf.add(tf.mul(tf.mean(variance), varianceFloor), 1e-12);
     return {
       mean: mean as tf.Tensor1D,
-      inverseDeviation: tf.div(1, tf.add(tf.sqrt(variance), epsilon)) as tf.Tensor1D,
+      inverseDeviation: tf.rsqrt(tf.add(variance, floor)) as tf.Tensor1D,
     };
   });
 }
