@@ -9,8 +9,8 @@ import {
   type EncoderV1,
   FusedLstm,
   type InputSpecV1,
+  orthogonalRecurrentKernel,
   registerLayers,
-  SeededRandom,
 } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 import { CpcWaveformStandardization, registerCpcLayers } from './cpc-waveform-standardization';
@@ -303,40 +303,6 @@ function audioConvGeometry(
     : undefined;
 }
 
-/**
- * A seeded `[rows, blocks·rows]` recurrent kernel of `blocks` orthogonal `[rows, rows]` blocks (one
- * per gate), by Gram–Schmidt on normal samples: Keras' orthogonal recurrent initializer without
- * tfjs' slow QR.
- */
-function orthogonalBlocks(rows: number, blocks: number, seed: number): tf.Tensor2D {
-  const random = new SeededRandom(seed);
-  const values = new Float32Array(rows * blocks * rows);
-  for (let block = 0; block < blocks; block++) {
-    const basis: Float64Array[] = [];
-    for (let row = 0; row < rows; row++) {
-      let vector = Float64Array.from({ length: rows }, () => random.nextNormal());
-      for (let attempt = 0; attempt < 3; attempt++) {
-        for (const previous of basis) {
-          let dot = 0;
-          for (let i = 0; i < rows; i++) dot += vector[i]! * previous[i]!;
-          for (let i = 0; i < rows; i++) vector[i] = vector[i]! - dot * previous[i]!;
-        }
-        const norm = Math.hypot(...vector);
-        if (norm > 1e-6) {
-          vector = vector.map((value) => value / norm);
-          break;
-        }
-        vector = Float64Array.from({ length: rows }, () => random.nextNormal());
-      }
-      basis.push(vector);
-      for (let column = 0; column < rows; column++) {
-        values[row * blocks * rows + block * rows + column] = vector[column]!;
-      }
-    }
-  }
-  return tf.tensor2d(values, [rows, blocks * rows]);
-}
-
 /** The latent encoder's per-position output among its model's outputs (rank 3, size D). */
 function latentFeatures(
   latent: EncoderV1,
@@ -390,7 +356,7 @@ function buildCpcModel(latent: EncoderV1, config: CpcEncoderConfig): tf.LayersMo
     throw new Error('createCpcEncoder: the context network has no [kernel, recurrent, bias].');
   }
   const gates = config.contextNetwork === 'lstm' ? 4 : 3;
-  const orthogonal = orthogonalBlocks(units, gates, recurrentSeed);
+  const orthogonal = orthogonalRecurrentKernel(units, gates, recurrentSeed);
   recurrent.setWeights([kernel, orthogonal, bias]);
   orthogonal.dispose();
   const sequence = config.representation === 'context' ? context : latents;

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { FusedLstm } from '../layers/fused-lstm';
 import { LastStatePooling } from '../layers/last-state-pooling';
+import { orthogonalRecurrentKernel } from '../layers/orthogonal-recurrent-kernel';
 import { TimeReverse } from '../layers/time-reverse';
-import { deriveSeed, SeededRandom } from '../random/seeded-random';
+import { deriveSeed } from '../random/seeded-random';
 import type { EncodeOptionsV1, EncoderConfigV1 } from '../spec/encoder-v1';
 import { LayersEncoder } from './layers-encoder';
 import { validateEncoderOptions } from './validate-encoder-options';
@@ -195,39 +196,6 @@ function layerNames(settings: LstmEncoderSettings) {
   };
 }
 
-/**
- * A seeded `[rows, 4·rows]` recurrent kernel made of four orthogonal `[rows, rows]` blocks
- * (one per gate), by Gram–Schmidt on normal samples: Keras' orthogonal recurrent initializer.
- */
-function orthogonalRecurrentKernel(rows: number, seed: number): tf.Tensor2D {
-  const random = new SeededRandom(seed);
-  const values = new Float32Array(rows * 4 * rows);
-  for (let gate = 0; gate < 4; gate++) {
-    const basis: Float64Array[] = [];
-    for (let row = 0; row < rows; row++) {
-      let vector = Float64Array.from({ length: rows }, () => random.nextNormal());
-      for (let attempt = 0; attempt < 3; attempt++) {
-        for (const previous of basis) {
-          let dot = 0;
-          for (let i = 0; i < rows; i++) dot += vector[i]! * previous[i]!;
-          for (let i = 0; i < rows; i++) vector[i] = vector[i]! - dot * previous[i]!;
-        }
-        const norm = Math.hypot(...vector);
-        if (norm > 1e-6) {
-          vector = vector.map((value) => value / norm);
-          break;
-        }
-        vector = Float64Array.from({ length: rows }, () => random.nextNormal());
-      }
-      basis.push(vector);
-      for (let column = 0; column < rows; column++) {
-        values[row * 4 * rows + gate * rows + column] = vector[column]!;
-      }
-    }
-  }
-  return tf.tensor2d(values, [rows, 4 * rows]);
-}
-
 function buildLstmModel(settings: LstmEncoderSettings): tf.LayersModel {
   const names = layerNames(settings);
   const input = tf.input({ shape: [null], dtype: 'int32', name: 'tokens' });
@@ -286,6 +254,7 @@ function buildLstmModel(settings: LstmEncoderSettings): tf.LayersModel {
     }
     const orthogonal = orthogonalRecurrentKernel(
       settings.hiddenSize,
+      4,
       deriveSeed(settings.seed, 1000 + index),
     );
     lstm.setWeights([kernel, orthogonal, bias]);

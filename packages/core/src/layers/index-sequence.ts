@@ -20,6 +20,7 @@ export {
   MultiHeadAttention,
   multiHeadSelfAttention,
 } from './multi-head-attention';
+export { orthogonalRecurrentKernel } from './orthogonal-recurrent-kernel';
 export type { PatchEmbeddingArgs } from './patch-embedding';
 export { PatchEmbedding, patchify, unpatchify } from './patch-embedding';
 export type { PositionEmbeddingArgs } from './position-embedding';
