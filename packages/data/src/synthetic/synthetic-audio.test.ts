@@ -10,6 +10,7 @@ import {
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audioFeatureMatrix, audioSpectralFeatureNames } from './audio-features';
+import { standardizeColumns } from './audio-probe-linear';
 import {
   type AudioBatch,
   audioSetToTensor,
@@ -36,23 +37,6 @@ function take(
     tf.dispose(value);
   }
   return batches;
-}
-
-/** Standardises feature columns with the training mean and standard deviation. */
-function standardize(
-  train: Float32Array,
-  other: Float32Array,
-  size: number,
-): [Float32Array, Float32Array] {
-  const rows = train.length / size;
-  const mean = new Float64Array(size);
-  const deviation = new Float64Array(size);
-  for (let i = 0; i < train.length; i++) mean[i % size]! += train[i]! / rows;
-  for (let i = 0; i < train.length; i++)
-    deviation[i % size]! += (train[i]! - mean[i % size]!) ** 2 / rows;
-  const apply = (values: Float32Array) =>
-    values.map((value, i) => (value - mean[i % size]!) / (Math.sqrt(deviation[i % size]!) + 1e-6));
-  return [apply(train), apply(other)];
 }
 
 describe('synthetic audio', () => {
@@ -114,7 +98,7 @@ describe('synthetic audio', () => {
     const train = syntheticAudioTestSet({ count: 320, seed: 11 });
     const test = syntheticAudioTestSet({ count: 160, seed: 12 });
     const size = audioSpectralFeatureNames.length;
-    const [trainFeatures, testFeatures] = standardize(
+    const [trainFeatures, testFeatures] = standardizeColumns(
       audioFeatureMatrix(train),
       audioFeatureMatrix(test),
       size,
