@@ -11,6 +11,8 @@ export type {
 } from './export-embeddings';
 export { exportEmbeddings } from './export-embeddings';
 export { encodeNpy } from './npy-format';
+export type { PrincipalComponents } from './principal-components';
+export { principalComponents } from './principal-components';
 export type {
   EmbeddingProjection,
   ProjectEmbeddingsOptions,
