@@ -1,0 +1,508 @@
+#!/usr/bin/env node
+// BERT masked-LM acceptance run (Devlin et al. 2019): train a WordPiece vocabulary, pretrain a
+// BERT-mini-sized encoder on State of the Union addresses + SpamAssassin training bodies, then
+// (1) spam/ham with 100 labels drawn stratified: pretrained (linear probe, full finetuning) vs the
+// same architecture from scratch, balanced accuracy over ≥ 3 seeds with core's labelEfficiency;
+// (2) fill-mask top-5 accuracy on held-out SOTU addresses vs a unigram-frequency baseline.
+// Writes a JSON report atomically.
+//
+//   node scripts/bert-full-run.mjs --max-minutes 45
+//   node scripts/bert-full-run.mjs --smoke            (≤ 2 minutes: tiny data, model and budget)
+//
+// Flags: --max-minutes M (45: pretraining time; the step count is calibrated to fit it),
+// --steps N (cap on pretraining steps), --vocabulary-size N (6000), --batch-size N (16),
+// --sequence-length N (128), --learning-rate X (1e-3), --labels N (100), --seeds a,b,c (0,1,2),
+// --seed N (0: pretraining), --out FILE (results/bert-full-run.json, smoke: results/bert-smoke.json),
+// --run-directory DIR (runs/bert: each run writes <DIR>/<date>/ with its checkpoint and tokenizer.json), --smoke, --quiet, --help.
+// The package build defaults to ../dist/index.js; SELFSUP_MASKED_PREDICTION_DIST overrides it.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  cloneEncoder,
+  evaluate,
+  finetune,
+  initBackend,
+  labelEfficiency,
+  pretrain,
+  TrainingAbortedError,
+} from '@selfsup/core';
+import {
+  loadSotu,
+  loadSpamAssassin,
+  saveTokenizer,
+  spamAssassinClassNames,
+  trainWordPieceTokenizer,
+} from '@selfsup/data';
+import * as tf from '@tensorflow/tfjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageDirectory = resolve(here, '..');
+const distribution =
+  process.env.SELFSUP_MASKED_PREDICTION_DIST ?? resolve(packageDirectory, 'dist/index.js');
+const {
+  bertSequenceSource,
+  createBert,
+  createBertEncoder,
+  encodeBertInputs,
+  evaluateFillMask,
+  fillMask,
+  unigramTopKAccuracy,
+} = await import(pathToFileURL(resolve(distribution)).href);
+
+const usage =
+  'usage: node scripts/bert-full-run.mjs [--max-minutes 45] [--steps N] [--vocabulary-size 6000] [--batch-size 16] ' +
+  '[--sequence-length 128] [--learning-rate 1e-3] [--labels 100] [--seeds 0,1,2] [--seed 0] [--out FILE] ' +
+  '[--run-directory runs/bert] [--smoke] [--quiet]';
+
+function parseFlags() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        'max-minutes': { type: 'string' },
+        steps: { type: 'string' },
+        'vocabulary-size': { type: 'string' },
+        'batch-size': { type: 'string' },
+        'sequence-length': { type: 'string' },
+        'learning-rate': { type: 'string', default: '1e-3' },
+        labels: { type: 'string', default: '100' },
+        seeds: { type: 'string', default: '0,1,2' },
+        seed: { type: 'string', default: '0' },
+        out: { type: 'string' },
+        'run-directory': { type: 'string' },
+        smoke: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${error.message}\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const smoke = values.smoke;
+  const fail = (message) => {
+    console.error(`${message}\n${usage}`);
+    process.exit(2);
+  };
+  const integer = (name, fallback, minimum) => {
+    const value = Number(values[name] ?? fallback);
+    if (!Number.isInteger(value) || value < minimum)
+      fail(`--${name} must be an integer ≥ ${minimum}, got '${values[name]}'.`);
+    return value;
+  };
+  const positive = (name, fallback) => {
+    const value = Number(values[name] ?? fallback);
+    if (!(value > 0)) fail(`--${name} must be > 0, got '${values[name]}'.`);
+    return value;
+  };
+  const seeds = values.seeds.split(',').map((seed) => Number(seed));
+  if (seeds.length < 3 || !seeds.every((seed) => Number.isInteger(seed) && seed >= 0))
+    fail(`--seeds must be at least 3 comma-separated integers, got '${values.seeds}'.`);
+  return {
+    smoke,
+    maxMinutes: positive('max-minutes', smoke ? 0.5 : 45),
+    steps: values.steps === undefined ? undefined : integer('steps', undefined, 1),
+    vocabularySize: integer('vocabulary-size', smoke ? 1000 : 6000, 100),
+    batchSize: integer('batch-size', 16, 2),
+    sequenceLength: integer('sequence-length', smoke ? 64 : 128, 8),
+    learningRate: positive('learning-rate', 1e-3),
+    labels: integer('labels', 100, 2),
+    seeds,
+    seed: integer('seed', 0, 0),
+    out: resolve(
+      values.out ??
+        join(packageDirectory, 'results', smoke ? 'bert-smoke.json' : 'bert-full-run.json'),
+    ),
+    // A fresh folder per run: pretrain() refuses a directory that already holds a run.
+    runDirectory: join(
+      resolve(
+        values['run-directory'] ?? join(packageDirectory, 'runs', smoke ? 'bert-smoke' : 'bert'),
+      ),
+      new Date().toISOString().replace(/[:.]/g, '-'),
+    ),
+    quiet: values.quiet,
+  };
+}
+
+function writeJsonAtomically(file, value) {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temporary, file);
+}
+
+const settings = parseFlags();
+const log = (message) => {
+  if (!settings.quiet) console.log(`[bert ${new Date().toISOString().slice(11, 19)}] ${message}`);
+};
+const runStarted = performance.now();
+const seconds = (since) => Number(((performance.now() - since) / 1000).toFixed(1));
+const backend = await initBackend({ quiet: true });
+log(`backend ${backend.backend}`);
+
+// Model sizes: BERT-mini-like (4 × 128) for the full run, a toy for the smoke run.
+const model = settings.smoke
+  ? { embeddingSize: 64, layers: 2, heads: 2 }
+  : { embeddingSize: 128, layers: 4, heads: 4 };
+
+// ---- Data ------------------------------------------------------------------------------------
+// SOTU: every tenth address (index ≡ 5 mod 10, spread over 1790–2021) is held out for fill-mask.
+const sotu = loadSotu().addresses;
+const heldOutAddresses = sotu.filter((_, index) => index % 10 === 5);
+const sotuTraining = sotu.filter((_, index) => index % 10 !== 5);
+const spam = loadSpamAssassin();
+const spamBodies = spam.pretrainingBodies(); // training bodies only: no test body is pretrained on
+const pretrainingTexts = [...sotuTraining.map((address) => address.text), ...spamBodies];
+const smokeTexts = [
+  ...sotuTraining.slice(0, 6).map((address) => address.text),
+  ...spamBodies.slice(0, 300),
+];
+const corpus = settings.smoke ? smokeTexts : pretrainingTexts;
+let phase = performance.now();
+const tokenizer = trainWordPieceTokenizer(corpus, { vocabularySize: settings.vocabularySize });
+const tokenizerSeconds = seconds(phase);
+mkdirSync(settings.runDirectory, { recursive: true });
+saveTokenizer(tokenizer, join(settings.runDirectory, 'tokenizer.json'));
+log(`WordPiece vocabulary ${tokenizer.vocabularySize} in ${tokenizerSeconds} s`);
+phase = performance.now();
+const separator = tokenizer.specialTokens.separator;
+const streamParts = corpus.map((text) => [...tokenizer.encode(text), separator]);
+const stream = Int32Array.from(streamParts.flat());
+const encodeSeconds = seconds(phase);
+log(
+  `pretraining stream ${stream.length} tokens (${corpus.length} documents) in ${encodeSeconds} s`,
+);
+
+// ---- Pretraining -----------------------------------------------------------------------------
+const encoderOptions = {
+  vocabularySize: tokenizer.vocabularySize,
+  paddingId: tokenizer.specialTokens.padding,
+  pooling: 'mean',
+  maxLength: settings.sequenceLength,
+  ...model,
+  dropout: 0.1,
+};
+const sourceOptions = {
+  sequenceLength: settings.sequenceLength,
+  batchSize: settings.batchSize,
+  specialTokens: tokenizer.specialTokens,
+};
+const budgetSeconds = settings.maxMinutes * 60;
+// Calibrate the step count to the time budget (the cosine schedule needs it up front).
+phase = performance.now();
+const probe = createBert({
+  encoder: createBertEncoder({ ...encoderOptions, seed: settings.seed }),
+  specialTokens: tokenizer.specialTokens,
+});
+await pretrain(probe, bertSequenceSource(stream, sourceOptions), { steps: 6, seed: 99 });
+probe.dispose();
+const secondsPerStep = seconds(phase) / 6;
+const fittingSteps = Math.max(10, Math.floor((0.95 * budgetSeconds) / secondsPerStep));
+const steps = Math.min(settings.steps ?? Number.POSITIVE_INFINITY, fittingSteps);
+log(`≈ ${secondsPerStep.toFixed(2)} s per step: ${steps} steps in ${settings.maxMinutes} min`);
+
+const bert = createBert({
+  encoder: createBertEncoder({ ...encoderOptions, seed: settings.seed }),
+  specialTokens: tokenizer.specialTokens,
+  seed: settings.seed,
+});
+const budget = new AbortController();
+const lossCurve = [];
+let lastReport = 0;
+let training;
+let stoppedByTime = false;
+phase = performance.now();
+try {
+  training = await pretrain(bert, bertSequenceSource(stream, sourceOptions), {
+    steps,
+    learningRate: settings.learningRate,
+    warmupSteps: Math.min(200, Math.floor(steps / 10)),
+    weightDecay: 0.01,
+    clipNorm: 1,
+    seed: settings.seed,
+    signal: budget.signal,
+    checkpoint: { directory: settings.runDirectory, keepLast: 1 },
+    tokenizer: {
+      file: 'tokenizer.json',
+      type: 'wordpiece',
+      vocabularySize: tokenizer.vocabularySize,
+    },
+    dataset: {
+      name: 'sotu+spam-assassin-bodies',
+      heldOutSotuAddresses: heldOutAddresses.map(
+        (address) => `${address.year} ${address.president}`,
+      ),
+      spamAssassinSplit: 'train bodies only',
+    },
+    onProgress: (event) => {
+      // Checked here: the loop's awaits resolve as microtasks, so a timer would never fire.
+      if (event.elapsedSeconds > budgetSeconds * 1.05) budget.abort();
+      if (event.step % Math.max(1, Math.floor(steps / 100)) === 0 || event.step + 1 === steps) {
+        lossCurve.push({
+          step: event.step,
+          loss: Number(event.loss.toFixed(4)),
+          accuracy: Number((event.metrics.accuracy ?? Number.NaN).toFixed(4)),
+        });
+      }
+      const now = performance.now();
+      if (now - lastReport < 15_000 && event.step + 1 < event.totalSteps) return;
+      lastReport = now;
+      log(
+        `step ${event.step + 1}/${event.totalSteps} loss ${event.loss.toFixed(3)} ` +
+          `acc ${(event.metrics.accuracy ?? 0).toFixed(3)} ${event.elapsedSeconds.toFixed(0)} s, eta ${event.etaSeconds.toFixed(0)} s`,
+      );
+    },
+  });
+} catch (error) {
+  if (!(error instanceof TrainingAbortedError)) throw error;
+  training = error.result;
+  stoppedByTime = true;
+}
+const pretrainSeconds = seconds(phase);
+
+// ---- Fill-mask on held-out SOTU --------------------------------------------------------------
+phase = performance.now();
+const heldOutStream = Int32Array.from(
+  (settings.smoke ? heldOutAddresses.slice(0, 2) : heldOutAddresses).flatMap((address) => [
+    ...tokenizer.encode(address.text),
+    separator,
+  ]),
+);
+const windowLength = settings.sequenceLength - 2;
+const windowCount = Math.min(
+  settings.smoke ? 64 : 1024,
+  Math.floor(heldOutStream.length / windowLength),
+);
+const heldOutIds = new Int32Array(windowCount * settings.sequenceLength);
+for (let row = 0; row < windowCount; row++) {
+  const offset = row * settings.sequenceLength;
+  heldOutIds[offset] = tokenizer.specialTokens.classification;
+  heldOutIds.set(heldOutStream.subarray(row * windowLength, (row + 1) * windowLength), offset + 1);
+  heldOutIds[offset + settings.sequenceLength - 1] = separator;
+}
+const heldOut = tf.tensor2d(heldOutIds, [windowCount, settings.sequenceLength], 'int32');
+const fillMaskEvaluation = evaluateFillMask(bert, heldOut, {
+  masking: bert.maskingOptions,
+  topK: 5,
+  seed: 7,
+});
+heldOut.dispose();
+const specialIds = Object.values(tokenizer.specialTokens);
+const unigramTop5 = unigramTopKAccuracy(stream, fillMaskEvaluation.targets, {
+  topK: 5,
+  excludeIds: specialIds,
+});
+const unigramTop1 = unigramTopKAccuracy(stream, fillMaskEvaluation.targets, {
+  topK: 1,
+  excludeIds: specialIds,
+});
+const examples = [
+  'the [MASK] of the union is strong.',
+  'i ask the [MASK] to pass this bill.',
+  'click here to [MASK] from this list.',
+  'we must [MASK] our armed forces.',
+].map((text) => ({
+  text,
+  candidates: fillMask(bert, tokenizer, text, { topK: 5 }).map((row) =>
+    row.map(({ token, probability }) => ({ token, probability: Number(probability.toFixed(4)) })),
+  ),
+}));
+const fillMaskSeconds = seconds(phase);
+log(
+  `fill-mask top-5 ${(fillMaskEvaluation.topKAccuracy * 100).toFixed(1)}% vs unigram ${(unigramTop5 * 100).toFixed(1)}% ` +
+    `on ${fillMaskEvaluation.count} held-out tokens`,
+);
+
+// ---- Spam/ham with few labels ----------------------------------------------------------------
+phase = performance.now();
+// The smoke run takes every 12th training and every 6th test message (both classes occur).
+const poolMessages = settings.smoke
+  ? spam.train.filter((_, index) => index % 12 === 0)
+  : spam.train;
+const testMessages = settings.smoke ? spam.test.filter((_, index) => index % 6 === 0) : spam.test;
+const inputsOf = (messages) =>
+  encodeBertInputs(
+    tokenizer,
+    messages.map((message) => message.body),
+    { maxLength: settings.sequenceLength },
+  );
+const pool = {
+  inputs: inputsOf(poolMessages),
+  labels: poolMessages.map((message) => message.label),
+};
+const test = {
+  inputs: inputsOf(testMessages),
+  labels: testMessages.map((message) => message.label),
+};
+
+/** A runner like core's createEncoderRunner that also reports balanced accuracy (mean recall). */
+function balancedRunner(name, createEncoder, modes, overrides) {
+  return {
+    name,
+    modes,
+    async run(context) {
+      const encoder = await createEncoder(context.encoderSeed);
+      let finetuned;
+      try {
+        finetuned = await finetune(encoder, context.train, {
+          ...context.recipe,
+          ...overrides,
+          mode: context.mode,
+          task: 'classification',
+          numClasses: context.numClasses,
+          seed: context.finetuneSeed,
+          ...(context.validation === undefined ? {} : { validation: context.validation }),
+        });
+        const report = await evaluate(finetuned, context.test);
+        const recalls = report.perClass
+          .filter((entry) => entry.support > 0)
+          .map((entry) => entry.recall);
+        return {
+          metrics: {
+            accuracy: report.accuracy,
+            balancedAccuracy: recalls.reduce((sum, recall) => sum + recall, 0) / recalls.length,
+            macroF1: report.macroF1,
+          },
+          epochsTrained: finetuned.history.epochs.length,
+          bestEpoch: finetuned.history.bestEpoch,
+        };
+      } finally {
+        finetuned?.dispose();
+        encoder.dispose();
+      }
+    },
+  };
+}
+
+const efficiency = await labelEfficiency({
+  train: pool,
+  test,
+  budgets: [settings.labels],
+  seeds: settings.seeds,
+  numClasses: 2,
+  runners: [
+    balancedRunner('pretrained', () => cloneEncoder(bert.encoder), ['linear-probe', 'full'], {
+      encoderLearningRateMultiplier: 0.1,
+    }),
+    balancedRunner(
+      'scratch',
+      (seed) => createBertEncoder({ ...encoderOptions, seed: 1000 + seed }),
+      ['full'],
+      {},
+    ),
+  ],
+  recipe: settings.smoke
+    ? { epochs: 2, batchSize: 16, inferenceBatchSize: 64 }
+    : { epochs: 40, batchSize: 16, inferenceBatchSize: 64, learningRate: 1e-3 },
+  minimumSteps: settings.smoke ? 4 : 150,
+  summaryMetrics: ['balancedAccuracy', 'accuracy', 'macroF1'],
+  onProgress: ({ completed, total, row, seconds: runSeconds }) =>
+    log(
+      `finetune ${completed}/${total}: ${row.runner}/${row.mode} seed ${row.seed} ` +
+        `balanced accuracy ${(row.metrics.balancedAccuracy * 100).toFixed(1)}% (${runSeconds.toFixed(0)} s)`,
+    ),
+});
+tf.dispose([pool.inputs, test.inputs]);
+const finetuneSeconds = seconds(phase);
+const summaryOf = (runner, mode) =>
+  efficiency.summary.find(
+    (entry) =>
+      entry.runner === runner && entry.mode === mode && entry.metric === 'balancedAccuracy',
+  );
+const pretrainedFull = summaryOf('pretrained', 'full');
+const pretrainedProbe = summaryOf('pretrained', 'linear-probe');
+const scratch = summaryOf('scratch', 'full');
+const bestPretrained = [pretrainedFull, pretrainedProbe]
+  .filter((entry) => entry !== undefined)
+  .sort((left, right) => right.mean - left.mean)[0];
+
+const report = {
+  method: 'bert-mlm',
+  date: new Date().toISOString(),
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    platform: `${os.platform()} ${os.arch()}`,
+  },
+  backend: backend.backend,
+  smoke: settings.smoke,
+  settings: {
+    maxMinutes: settings.maxMinutes,
+    steps: training.stepsRun,
+    calibratedSteps: steps,
+    secondsPerStep: Number(secondsPerStep.toFixed(3)),
+    stoppedByTimeBudget: stoppedByTime,
+    batchSize: settings.batchSize,
+    sequenceLength: settings.sequenceLength,
+    learningRate: settings.learningRate,
+    optimizer: 'adamw (weight decay 0.01, clip 1, warmup + cosine)',
+    seed: settings.seed,
+    encoder: { type: 'transformer (createBertEncoder)', ...encoderOptions },
+    masking: '15% selected, 80/10/10 [MASK]/random/unchanged (core maskTokens)',
+    tokenizer: { type: 'WordPiece', vocabularySize: tokenizer.vocabularySize },
+    runDirectory: settings.runDirectory,
+  },
+  data: {
+    pretraining: settings.smoke
+      ? 'smoke: 6 SOTU addresses + 300 SpamAssassin training bodies'
+      : `${sotuTraining.length} SOTU addresses + ${spamBodies.length} SpamAssassin training bodies`,
+    pretrainingTokens: stream.length,
+    heldOutSotuAddresses: heldOutAddresses.length,
+    spamPool: poolMessages.length,
+    spamTest: testMessages.length,
+    classes: spamAssassinClassNames,
+  },
+  seconds: {
+    tokenizer: tokenizerSeconds,
+    encode: encodeSeconds,
+    pretrain: pretrainSeconds,
+    fillMask: fillMaskSeconds,
+    finetune: finetuneSeconds,
+    total: seconds(runStarted),
+  },
+  pretraining: {
+    firstLoss: training.history[0] ?? null,
+    finalLoss: training.loss ?? null,
+    finalMetrics: training.metrics,
+    lossCurve,
+  },
+  fillMask: {
+    heldOutTokens: fillMaskEvaluation.count,
+    top1Accuracy: fillMaskEvaluation.accuracy,
+    top5Accuracy: fillMaskEvaluation.topKAccuracy,
+    crossEntropy: fillMaskEvaluation.crossEntropy,
+    perplexity: Math.exp(fillMaskEvaluation.crossEntropy),
+    unigramTop1Accuracy: unigramTop1,
+    unigramTop5Accuracy: unigramTop5,
+    examples,
+  },
+  spamHam: {
+    labels: settings.labels,
+    seeds: settings.seeds,
+    metric: 'balanced accuracy (mean per-class recall) on the SpamAssassin test split',
+    summary: efficiency.summary,
+    rows: efficiency.rows,
+  },
+  acceptance: {
+    pretrainedMinusScratchBalancedAccuracy:
+      bestPretrained && scratch ? bestPretrained.mean - scratch.mean : null,
+    pretrainedAtLeastScratchPlus10Points:
+      bestPretrained && scratch ? bestPretrained.mean >= scratch.mean + 0.1 : null,
+    fillMaskTop5AboveUnigram: fillMaskEvaluation.topKAccuracy > unigramTop5,
+  },
+};
+writeJsonAtomically(settings.out, report);
+bert.dispose();
+log(
+  `balanced accuracy with ${settings.labels} labels: pretrained full ${pretrainedFull?.mean.toFixed(3)}, ` +
+    `probe ${pretrainedProbe?.mean.toFixed(3)}, scratch ${scratch?.mean.toFixed(3)}; ` +
+    `fill-mask top-5 ${fillMaskEvaluation.topKAccuracy.toFixed(3)} vs unigram ${unigramTop5.toFixed(3)}; ` +
+    `${seconds(runStarted)} s; wrote ${settings.out}`,
+);

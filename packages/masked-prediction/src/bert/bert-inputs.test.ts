@@ -1,0 +1,76 @@
+import { initBackend, type TokenizerV1 } from '@selfsup/core';
+import { trainWordPieceTokenizer } from '@selfsup/data';
+import type * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bertSequenceSource, encodeBertInputs } from './bert-inputs';
+
+let tokenizer: TokenizerV1;
+
+describe('BERT inputs', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+    tokenizer = trainWordPieceTokenizer(
+      'We the people of the United States, in order to form a more perfect union, establish justice.',
+      { vocabularySize: 120 },
+    );
+  });
+
+  it('encodeBertInputs writes [CLS] tokens [SEP] then [PAD], cutting long texts', () => {
+    const { classification, separator, padding } = tokenizer.specialTokens;
+    const short = tokenizer.encode('we the people');
+    const inputs = encodeBertInputs(tokenizer, ['we the people', 'we the people '.repeat(20)], {
+      maxLength: 10,
+    });
+    const rows = inputs.arraySync();
+    expect(inputs.dtype).toBe('int32');
+    expect(rows[0]).toEqual([
+      classification,
+      ...short,
+      separator,
+      ...new Array(10 - short.length - 2).fill(padding),
+    ]);
+    expect(rows[1]![0]).toBe(classification);
+    expect(rows[1]![9]).toBe(separator);
+    expect(rows[1]!.includes(padding!)).toBe(false);
+    inputs.dispose();
+    expect(() => encodeBertInputs({ ...tokenizer, specialTokens: {} }, ['x'])).toThrow(/\[CLS\]/);
+  });
+
+  it('bertSequenceSource yields [CLS] window [SEP] batches that resume exactly', () => {
+    const ids = Int32Array.from({ length: 200 }, (_, index) => 10 + (index % 50));
+    const source = bertSequenceSource(ids, {
+      sequenceLength: 12,
+      batchSize: 3,
+      specialTokens: tokenizer.specialTokens,
+    });
+    expect(source.windowCount).toBe(191);
+    const read = (position: number, count: number): number[][][] => {
+      const iterator = source.batches({ position, seed: 7 }) as Iterator<tf.Tensor2D>;
+      return Array.from({ length: count }, () => {
+        const batch = iterator.next().value as tf.Tensor2D;
+        const rows = batch.arraySync();
+        batch.dispose();
+        return rows;
+      });
+    };
+    const uninterrupted = read(0, 4);
+    expect(read(2, 2)).toEqual(uninterrupted.slice(2));
+    for (const row of uninterrupted.flat()) {
+      expect(row).toHaveLength(12);
+      expect(row[0]).toBe(tokenizer.specialTokens.classification);
+      expect(row[11]).toBe(tokenizer.specialTokens.separator);
+      // A contiguous window of the stream.
+      const start = ids.indexOf(row[1]!);
+      expect(
+        row.slice(1, 11).every((id, index) => (id - 10 - ((start + index) % 50)) % 50 === 0),
+      ).toBe(true);
+    }
+    expect(() =>
+      bertSequenceSource(ids.subarray(0, 5), {
+        sequenceLength: 12,
+        batchSize: 1,
+        specialTokens: tokenizer.specialTokens,
+      }),
+    ).toThrow(/at least/);
+  });
+});
