@@ -1,1 +1,31 @@
-export {};
+/**
+ * WaveNet (van den Oord et al. 2016): dilated causal convolutions with gated units, residual and
+ * skip paths, a 256-way μ-law softmax on the next sample, optional class conditioning, and fast
+ * cached generation (Paine et al. 2016).
+ */
+export { encodeWav } from './encode-wav';
+export type { GenerateWavenetOptions, WavenetGeneration } from './generate-wavenet';
+export { generateWavenet } from './generate-wavenet';
+export { muLawCompanded, muLawDecode, muLawEncode, muLawLevels } from './mu-law';
+export type { Wavenet } from './wavenet';
+export { createWavenet } from './wavenet';
+export { WavenetEncoder, wavenetEncoders, wavenetEncoderType } from './wavenet-encoder';
+export type {
+  WavenetBatch,
+  WavenetObjective,
+  WavenetObjectiveOptions,
+} from './wavenet-objective';
+export { createWavenetObjective } from './wavenet-objective';
+export type { WavenetOptions, WavenetSettings } from './wavenet-settings';
+export {
+  resolveWavenetSettings,
+  wavenetDefaults,
+  wavenetDilations,
+  wavenetReceptiveField,
+} from './wavenet-settings';
+export type {
+  WavenetLayerWeights,
+  WavenetStackArgs,
+  WavenetStackWeights,
+} from './wavenet-stack';
+export { registerWavenetLayers, WavenetStack, wavenetTrunk } from './wavenet-stack';

@@ -1,0 +1,108 @@
+import {
+  type LossResultV1,
+  type ObjectiveV1,
+  SeededRandom,
+  type StepContextV1,
+} from '@selfsup/core';
+import * as tf from '@tensorflow/tfjs';
+import { muLawEncode, muLawLevels } from './mu-law';
+import { sparseSoftmaxCrossEntropy } from './sparse-softmax-cross-entropy';
+import { createWavenet, type Wavenet } from './wavenet';
+import type { WavenetOptions } from './wavenet-settings';
+
+/** A batch of waveforms `[B, T, 1]` in [-1, 1], alone or with class labels `[B]` (e.g. `@selfsup/data`'s `AudioBatch`). */
+export type WavenetBatch =
+  | tf.Tensor3D
+  | { readonly audio: tf.Tensor3D; readonly labels?: tf.Tensor1D };
+
+/** Options of {@link createWavenetObjective}. */
+export type WavenetObjectiveOptions = {
+  /** The WaveNet to train (the objective owns it), or the options to build one. @default createWavenet() */
+  readonly wavenet?: Wavenet | WavenetOptions;
+  /**
+   * Train on one random window of this many samples per clip (drawn from the step seed; the
+   * same offset for every clip of the batch), or on whole clips when absent. Shorter windows
+   * make faster steps; keep them several receptive fields long.
+   * @default whole clips
+   */
+  readonly cropLength?: number;
+};
+
+/** A WaveNet objective: {@link ObjectiveV1} plus the model, for {@link generateWavenet}. */
+export type WavenetObjective = ObjectiveV1<WavenetBatch> & {
+  /** The model being trained (encoder and heads). */
+  readonly wavenet: Wavenet;
+};
+
+function isWavenet(value: Wavenet | WavenetOptions): value is Wavenet {
+  return typeof (value as Wavenet).logits === 'function';
+}
+
+/**
+ * The WaveNet pretext task (van den Oord et al. 2016): maximise the likelihood of each μ-law
+ * quantized sample given the ones before it, a 256-way cross-entropy on the next sample,
+ * class-conditional when the model has `classes` (the batch then carries `labels`).
+ *
+ * Metrics: `accuracy` (the most likely level is the true one) and `bitsPerSample` (the loss in
+ * bits). The encoder (the trunk) is what transfers; the heads are `output` and, when
+ * conditional, `conditioning`.
+ *
+ * @param options the model (or its options) and the training window (see {@link WavenetObjectiveOptions}).
+ * @returns the objective, with its `wavenet`.
+ * @example
+ * const objective = createWavenetObjective({ wavenet: { classes: 8 }, cropLength: 4096 });
+ * await pretrain(objective, syntheticAudioSource({ batchSize: 4 }), { steps: 2000, learningRate: 2e-3 });
+ */
+export function createWavenetObjective(options: WavenetObjectiveOptions = {}): WavenetObjective {
+  const given = options.wavenet ?? {};
+  const wavenet = isWavenet(given) ? given : createWavenet(given);
+  const { cropLength } = options;
+  if (cropLength !== undefined && !(Number.isInteger(cropLength) && cropLength >= 2)) {
+    throw new RangeError(
+      `createWavenetObjective: cropLength must be an integer ≥ 2 (samples), got ${cropLength}.`,
+    );
+  }
+  const heads: Record<string, tf.LayersModel> = { output: wavenet.outputHead };
+  if (wavenet.conditioningHead !== undefined) heads.conditioning = wavenet.conditioningHead;
+  return {
+    specificationVersion: 'v1',
+    method: 'wavenet',
+    encoder: wavenet.encoder,
+    heads,
+    wavenet,
+    getConfig: () => ({
+      method: 'wavenet',
+      ...wavenet.settings,
+      cropLength: cropLength ?? null,
+    }),
+    doLoss(batch: WavenetBatch, context: StepContextV1): LossResultV1 {
+      const audio = batch instanceof tf.Tensor ? batch : batch.audio;
+      const labels = batch instanceof tf.Tensor ? undefined : batch.labels;
+      if (!(audio instanceof tf.Tensor) || audio.rank !== 3 || audio.shape[2] !== 1) {
+        throw new Error(
+          `WaveNet batches are waveforms [B, T, 1] (or { audio, labels }), got ${audio instanceof tf.Tensor ? JSON.stringify(audio.shape) : typeof audio}.`,
+        );
+      }
+      const [batchSize, clipLength] = audio.shape;
+      const length = Math.min(cropLength ?? clipLength, clipLength);
+      const offset =
+        length < clipLength ? new SeededRandom(context.seed).nextInt(clipLength - length + 1) : 0;
+      const window =
+        length < clipLength ? audio.slice([0, offset, 0], [batchSize, length, 1]) : audio;
+      const ids = muLawEncode(window).reshape([batchSize, length]) as tf.Tensor2D;
+      const logits = wavenet
+        .logits(ids, labels)
+        .reshape([batchSize * length, muLawLevels]) as tf.Tensor2D;
+      const targets = ids.reshape([batchSize * length]);
+      const loss = sparseSoftmaxCrossEntropy(logits, targets as tf.Tensor1D);
+      const accuracy = tf.mean(
+        tf.equal(tf.argMax(logits, 1), targets).cast('float32'),
+      ) as tf.Scalar;
+      const bitsPerSample = tf.div(loss, Math.LN2) as tf.Scalar;
+      return { loss, metrics: { accuracy, bitsPerSample } };
+    },
+    dispose() {
+      wavenet.dispose();
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { initBackend, pretrain } from '@selfsup/core';
+import { computeOnBackends, expectNoTensorLeak, expectTensorsClose } from '@selfsup/core/test';
+import { syntheticAudioSource } from '@selfsup/data';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { muLawEncode } from './mu-law';
+import { createWavenet } from './wavenet';
+import { createWavenetObjective } from './wavenet-objective';
+import { wavenetDilations, wavenetReceptiveField } from './wavenet-settings';
+import { registerWavenetLayers } from './wavenet-stack';
+
+const tiny = { layers: 3, channels: 4, skipChannels: 8, dilationCycle: 3, seed: 5 } as const;
+
+/** Which logits positions change when the id at `position` changes (max |Δ| > 1e-6). */
+function changedPositions(
+  wavenet: ReturnType<typeof createWavenet>,
+  length: number,
+  position: number,
+): number[] {
+  const base = Int32Array.from({ length }, (_, i) => (37 * i + 11) % 256);
+  const perturbed = base.slice();
+  perturbed[position] = (base[position]! + 128) % 256;
+  const difference = tf.tidy(() => {
+    const a = wavenet.logits(tf.tensor2d(base, [1, length], 'int32'));
+    const b = wavenet.logits(tf.tensor2d(perturbed, [1, length], 'int32'));
+    return tf.abs(tf.sub(a, b)).max(2).reshape([length]);
+  });
+  const values = difference.dataSync();
+  difference.dispose();
+  return [...values.keys()].filter((t) => values[t]! > 1e-6);
+}
+
+describe('WaveNet architecture', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+  });
+
+  it('has the paper’s dilations and receptive field', () => {
+    expect(wavenetDilations({ layers: 10 })).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512]);
+    expect(wavenetDilations({ layers: 5, dilationCycle: 2 })).toEqual([1, 2, 1, 2, 1]);
+    // 1024 from the dilated stack (section 2.1) + 1 from the 2-tap input convolution.
+    expect(wavenetReceptiveField({ layers: 10 })).toBe(1025);
+    expect(wavenetReceptiveField({ layers: 20 })).toBe(2 + 2 * 1023);
+    expect(wavenetReceptiveField({ layers: 2, kernelSize: 3 })).toBe(2 + 2 * 1 + 2 * 2);
+    expect(() => createWavenet({ channels: 0 })).toThrow(/'channels' must be a positive integer/);
+    expect(() => createWavenet({ kernelSize: 1 })).toThrow(/at least 2/);
+  });
+
+  it('is causal with exactly the designed receptive field (k = 2 and k = 3)', () => {
+    for (const options of [tiny, { ...tiny, layers: 2, kernelSize: 3 }]) {
+      const wavenet = createWavenet(options);
+      const field = wavenetReceptiveField(options);
+      const length = 2 * field + 6;
+      const position = field - 2;
+      // The logits at t read ids t − R … t − 1: a change at p moves exactly t = p + 1 … p + R.
+      const expected = Array.from({ length: field }, (_, i) => position + 1 + i);
+      expect(changedPositions(wavenet, length, position)).toEqual(expected);
+      wavenet.dispose();
+    }
+  });
+
+  it('encodes audio to per-sample features and reloads from its saved model', async () => {
+    registerWavenetLayers();
+    const wavenet = createWavenet(tiny);
+    const audio = tf.tidy(() =>
+      tf
+        .sin(tf.linspace(0, 40, 64))
+        .mul(0.5)
+        .reshape([1, 64, 1]),
+    );
+    const features = wavenet.encoder.doEncodeSequence(audio, { training: false });
+    const pooled = wavenet.encoder.doEncode(audio, { training: false });
+    expect(features.shape).toEqual([1, 64, tiny.skipChannels]);
+    expect(pooled.shape).toEqual([1, tiny.skipChannels]);
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await wavenet.encoder.model.save(
+      tf.io.withSaveHandler(async (saved) => {
+        artifacts = saved;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const reloaded = loaded.predict(audio) as tf.Tensor;
+    expectTensorsClose(reloaded, features, { atol: 1e-6 });
+    tf.dispose([audio, features, pooled, reloaded]);
+    loaded.dispose();
+    wavenet.dispose();
+  });
+});
+
+describe('WaveNet objective', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+  });
+
+  it('computes a leak-free 256-way loss whose gradients on wasm equal tfjs-cpu', async () => {
+    const compute = () => {
+      const objective = createWavenetObjective({ wavenet: { ...tiny, classes: 3 } });
+      const audio = tf
+        .sin(tf.linspace(0, 30, 2 * 40))
+        .mul(0.6)
+        .reshape([2, 40, 1]) as tf.Tensor3D;
+      const labels = tf.tensor1d([0, 2], 'int32');
+      const context = { step: 0, seed: 3, training: true };
+      const variables = [
+        ...objective.encoder.model.trainableWeights,
+        ...Object.values(objective.heads).flatMap((head) => head.trainableWeights),
+      ].map((weight) => weight.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(
+        () => objective.doLoss({ audio, labels }, context).loss,
+        variables,
+      );
+      const outputs = [value, ...variables.map((variable) => grads[variable.name]!)];
+      objective.dispose();
+      return outputs;
+    };
+    await expectNoTensorLeak(async () => {
+      const { reference, actual } = await computeOnBackends(compute);
+      // Untrained: the loss is near ln 256 = 5.55 nats.
+      expect(actual[0]![0]).toBeGreaterThan(4.5);
+      expect(actual.length).toBe(reference.length);
+      actual.forEach((values, i) => {
+        expectTensorsClose(values, reference[i]!, { rtol: 1e-3, atol: 1e-5 });
+      });
+    });
+  });
+
+  it('learns: the next-sample loss on synthetic audio falls well below its start (wasm, pretrain)', async () => {
+    const objective = createWavenetObjective({
+      wavenet: { layers: 4, channels: 8, skipChannels: 16, seed: 2 },
+      cropLength: 256,
+    });
+    let result: Awaited<ReturnType<typeof pretrain>> | undefined;
+    await expectNoTensorLeak(async () => {
+      result = await pretrain(objective, syntheticAudioSource({ batchSize: 4, duration: 0.5 }), {
+        steps: 30,
+        learningRate: 3e-2,
+        schedule: 'constant',
+        seed: 1,
+      });
+    });
+    const history = result!.history;
+    const start = (history[0]! + history[1]!) / 2;
+    const end = (history.at(-1)! + history.at(-2)!) / 2;
+    console.info(`WaveNet tiny: loss ${start.toFixed(2)} → ${end.toFixed(2)} nats in 30 steps`);
+    expect(start).toBeGreaterThan(5);
+    // (ln 256 = 5.55 is a uniform guess; 30 tiny steps learn the loudness-varied marginal and more.)
+    expect(end).toBeLessThan(start - 0.4);
+    expect(result!.metrics.bitsPerSample).toBeCloseTo(result!.loss! / Math.LN2, 4);
+    objective.dispose();
+  });
+
+  it('uses the class: a conditional model learns class-specific levels from the label alone', async () => {
+    // Class 0: constant +0.5, class 1: constant −0.5. At t = 0 only the label can tell them apart.
+    const batches = Array.from({ length: 40 }, () =>
+      tf.tidy(() => ({
+        audio: tf.concat([tf.fill([4, 16, 1], 0.5), tf.fill([4, 16, 1], -0.5)]) as tf.Tensor3D,
+        labels: tf.tensor1d([0, 0, 0, 0, 1, 1, 1, 1], 'int32'),
+      })),
+    );
+    const objective = createWavenetObjective({ wavenet: { ...tiny, classes: 2 } });
+    await pretrain(objective, batches, {
+      steps: 40,
+      learningRate: 3e-2,
+      schedule: 'constant',
+      seed: 1,
+    });
+    const expected = muLawEncode(Float32Array.of(0.5, -0.5));
+    const logits = tf.tidy(() =>
+      objective.wavenet
+        .logits(tf.tensor2d([0, 0], [2, 1], 'int32'), tf.tensor1d([0, 1], 'int32'))
+        .argMax(2)
+        .reshape([2]),
+    );
+    expect([...logits.dataSync()]).toEqual([...expected]);
+    logits.dispose();
+    objective.dispose();
+  });
+});
