@@ -1,15 +1,19 @@
 /**
- * `pnpm bench`: times selfsup's GPT and SimCLR training steps on tfjs backends, interleaved with
- * the repo's PyTorch reference, then the datasets' loads and batch iterators, and prints the
- * tables (or writes --json). See bench/README.md.
+ * `pnpm bench`: times selfsup's training steps (GPT, SimCLR, BERT, MAE, WaveNet; GPT and SimCLR
+ * interleaved with the repo's PyTorch reference), GPT generation and `encode`, then the datasets'
+ * loads and batch iterators, and prints the tables (or writes --json). `pnpm bench compare`
+ * flags throughput regressions against the newest committed results. See bench/README.md.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchHelp, parseBenchArguments, UsageError } from './arguments/parse-bench-arguments';
+import { compareCommand } from './compare/compare-command';
 import { formatResultsTable } from './report/format-results-table';
 import { runBench } from './run-bench';
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'compare')
+    return compareCommand(argv.slice(1), (text) => process.stderr.write(text));
   let options: ReturnType<typeof parseBenchArguments>;
   try {
     options = parseBenchArguments(argv);
@@ -38,7 +42,11 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   const failed =
-    report.results.some((result) => result.error !== undefined || result.lossCheck !== 'fell') ||
+    report.results.some(
+      (result) =>
+        result.error !== undefined ||
+        ((result.kind ?? 'training') === 'training' && result.lossCheck !== 'fell'),
+    ) ||
     (report.datasets?.results.some((result) => result.error !== undefined) ?? false);
   return failed ? 1 : 0;
 }

@@ -8,7 +8,7 @@ import { machineInfo } from './report/machine-info';
 import { findTorch, type TorchAvailability } from './torch/find-torch';
 import { TorchReferenceSession } from './torch/torch-reference-session';
 import { allWorkloads } from './workloads/all-workloads';
-import type { TrainingStep, Workload, WorkloadName } from './workloads/workload';
+import type { Workload, WorkloadName, WorkloadStep } from './workloads/workload';
 import { adapterSources } from './workloads/workload-adapters';
 
 /** Where progress lines go (stderr in the CLI, so stdout stays clean for --json). */
@@ -19,7 +19,7 @@ type LiveWorkload = {
   readonly workload: Workload;
   readonly backend: string;
   readonly threads: number;
-  step?: TrainingStep;
+  step?: WorkloadStep;
   parameterCount?: number;
   readonly stepTimesMs: number[];
   readonly losses: number[];
@@ -61,16 +61,21 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
-/** Runs `count` timed steps of a live workload; stops at the first non-finite loss. */
-function runOurSteps(live: LiveWorkload, count: number): void {
+/** What a step's value is called in messages: a training step's loss, an inference step's check value. */
+function valueName(workload: Workload): string {
+  return workload.kind === 'training' ? 'loss' : 'check value';
+}
+
+/** Runs `count` timed steps of a live workload; stops at the first non-finite value. */
+async function runOurSteps(live: LiveWorkload, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const start = performance.now();
-    const loss = live.step!.step();
+    const value = await live.step!.step();
     live.stepTimesMs.push(performance.now() - start);
-    live.losses.push(loss);
-    if (!Number.isFinite(loss)) {
+    live.losses.push(value);
+    if (!Number.isFinite(value)) {
       throw new Error(
-        `loss is ${loss} at step ${live.losses.length}: the training step is numerically broken.`,
+        `${valueName(live.workload)} is ${value} at step ${live.losses.length}: the step is numerically broken.`,
       );
     }
   }
@@ -85,6 +90,7 @@ async function startTorchSessions(
 ): Promise<Map<WorkloadName, TorchReferenceSession | string>> {
   const sessions = new Map<WorkloadName, TorchReferenceSession | string>();
   for (const workload of workloads) {
+    if (workload.referenceScript === undefined) continue;
     if (!torch.available) {
       sessions.set(workload.name, torch.reason);
       continue;
@@ -135,6 +141,7 @@ function toResult(
   const timedLosses = live.losses.slice(live.losses.length - live.stepTimesMs.length);
   const base = {
     workload: workload.name,
+    kind: workload.kind,
     description: workload.description,
     backend: live.backend,
     threads: live.threads,
@@ -174,9 +181,13 @@ function toResult(
     throughput,
     gflops,
     ...(ceiling === undefined ? {} : { fractionOfMatMulCeiling: gflops / ceiling.gflops }),
-    lossFirst: timedLosses[0]!,
-    lossLast: timedLosses[timedLosses.length - 1]!,
-    lossCheck: checkLoss(timedLosses),
+    ...(workload.kind === 'training'
+      ? {
+          lossFirst: timedLosses[0]!,
+          lossLast: timedLosses[timedLosses.length - 1]!,
+          lossCheck: checkLoss(timedLosses),
+        }
+      : {}),
     ...(torch === undefined ? {} : { torch, ratio: throughput / torch.throughput }),
   };
 }
@@ -195,15 +206,18 @@ function toResult(
 export async function runBench(options: BenchOptions, log: ProgressLog): Promise<BenchReport> {
   const machine = machineInfo();
   const workloads = options.workloads.map((name) => allWorkloads[name]);
+  const referenced = workloads.filter((workload) => workload.referenceScript !== undefined);
   const torch: TorchAvailability =
-    options.torch && workloads.length > 0
+    options.torch && referenced.length > 0
       ? findTorch(options.python)
       : {
           available: false,
           python: options.python,
-          reason: options.torch ? 'no training workload selected' : 'skipped (--no-torch)',
+          reason: options.torch
+            ? 'no selected workload has a PyTorch reference'
+            : 'skipped (--no-torch)',
         };
-  if (options.torch && workloads.length > 0 && !torch.available)
+  if (options.torch && referenced.length > 0 && !torch.available)
     log(`PyTorch reference unavailable: ${torch.reason}; continuing without it.`);
   const sessions = await startTorchSessions(workloads, options, torch, log);
   const torchFramework = torch.available ? `pytorch ${torch.version}` : '';
@@ -227,6 +241,7 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
           for (const workload of workloads) {
             results.push({
               workload: workload.name,
+              kind: workload.kind,
               description: workload.description,
               backend,
               threads: 0,
@@ -267,15 +282,15 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
           entry.parameterCount = entry.step.parameterCount;
           const start = performance.now();
           for (let i = 0; i < options.warmup; i++) {
-            const loss = entry.step.step();
-            entry.losses.push(loss);
-            if (!Number.isFinite(loss))
+            const value = await entry.step.step();
+            entry.losses.push(value);
+            if (!Number.isFinite(value))
               throw new Error(
-                `loss is ${loss} at warm-up step ${i + 1}: the training step is numerically broken.`,
+                `${valueName(workload)} is ${value} at warm-up step ${i + 1}: the step is numerically broken.`,
               );
           }
           log(
-            `[${backend}] ${workload.name}: ${entry.parameterCount.toLocaleString('en-US')} parameters, ${options.warmup} warm-up steps in ${((performance.now() - start) / 1000).toFixed(1)} s${entry.losses.length > 0 ? `, loss ${entry.losses.map((loss) => loss.toFixed(3)).join(', ')}` : ''}`,
+            `[${backend}] ${workload.name}: ${entry.parameterCount.toLocaleString('en-US')} parameters, ${options.warmup} warm-up steps in ${((performance.now() - start) / 1000).toFixed(1)} s${entry.losses.length > 0 ? `, ${valueName(workload)} ${entry.losses.map((loss) => loss.toFixed(3)).join(', ')}` : ''}`,
           );
         } catch (error) {
           entry.error = message(error);
@@ -288,10 +303,10 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
           const name = entry.workload.name;
           if (entry.error === undefined) {
             try {
-              runOurSteps(entry, count);
+              await runOurSteps(entry, count);
               const times = entry.stepTimesMs.slice(-count);
               log(
-                `[${backend}] ${name} round ${round + 1}/${rounds.length}: ${count} steps, median ${median(times).toFixed(1)} ms, loss ${entry.losses[entry.losses.length - 1]!.toFixed(4)}`,
+                `[${backend}] ${name} round ${round + 1}/${rounds.length}: ${count} steps, median ${median(times).toFixed(1)} ms, ${valueName(entry.workload)} ${entry.losses[entry.losses.length - 1]!.toFixed(4)}`,
               );
             } catch (error) {
               entry.error = message(error);

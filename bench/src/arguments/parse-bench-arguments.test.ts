@@ -2,10 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArguments, UsageError } from './parse-bench-arguments';
 
 describe('parseBenchArguments', () => {
-  it('defaults to both workloads, 10 timed steps after 3 warm-up steps, 2 rounds, PyTorch on', () => {
+  it('defaults to every workload, 10 timed steps after 3 warm-up steps, 2 rounds, PyTorch on', () => {
     const options = parseBenchArguments([], {});
     expect(options).toMatchObject({
-      workloads: ['gpt', 'simclr'],
+      workloads: [
+        'gpt',
+        'simclr',
+        'bert',
+        'mae',
+        'wavenet',
+        'generate',
+        'generate-no-cache',
+        'encode-convnet',
+        'encode-transformer',
+      ],
       datasets: true,
       datasetBatches: 10,
       backends: undefined,
@@ -85,10 +95,23 @@ describe('parseBenchArguments', () => {
     });
   });
 
+  it('--quick sets a smoke run, explicit flags win', () => {
+    expect(parseBenchArguments(['--quick'], {})).toMatchObject({
+      steps: 2,
+      warmup: 1,
+      rounds: 1,
+      datasetBatches: 2,
+    });
+    expect(parseBenchArguments(['--steps', '6', '--quick'], {})).toMatchObject({
+      steps: 6,
+      warmup: 1,
+    });
+  });
+
   it('names the bad argument and what is accepted', () => {
     const usage = (argv: string[]) => () => parseBenchArguments(argv, {});
-    expect(usage(['--workloads', 'gpt,bert'])).toThrow(
-      /--workloads takes a comma-separated list of gpt, simclr, datasets; got 'bert'/,
+    expect(usage(['--workloads', 'gpt,bart'])).toThrow(
+      /--workloads takes a comma-separated list of gpt, simclr, bert, .*, encode-transformer, datasets; got 'bart'/,
     );
     expect(usage(['--steps', '1'])).toThrow(/--steps needs an integer ≥ 2, got '1'/);
     expect(usage(['--steps'])).toThrow(/--steps needs a value/);

@@ -1,9 +1,9 @@
 import { type BackendName, backendNames } from '@selfsup/core';
-import type { WorkloadName } from '../workloads/workload';
+import { type WorkloadName, workloadNames } from '../workloads/workload';
 
 /** Everything `pnpm bench` can be told on its command line. */
 export type BenchOptions = {
-  /** Training workloads to run, in order. @default ['gpt', 'simclr'] */
+  /** Workloads to run, in order. @default every one of `workloadNames` */
   readonly workloads: readonly WorkloadName[];
   /** Run the `datasets` group (loads and batch iterators) after the workloads. @default true */
   readonly datasets: boolean;
@@ -33,6 +33,9 @@ export type BenchOptions = {
   readonly help: boolean;
 };
 
+/** What `--quick` sets, unless given explicitly: a smoke run that shows the table in minutes. */
+export const quickSettings = { steps: 2, warmup: 1, rounds: 1, datasetBatches: 2 } as const;
+
 /** A command-line mistake: the CLI prints it with the help hint and exits with code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -45,7 +48,10 @@ Times selfsup's training steps on tfjs backends, interleaved with the repo's PyT
 then each dataset's load and batch iterator.
 
 options:
-  --workloads LIST     comma-separated: gpt, simclr, datasets         (default gpt,simclr,datasets)
+  --workloads LIST     comma-separated, in this order (default all):
+                       training steps: gpt, simclr, bert, mae, wavenet
+                       inference: generate, generate-no-cache (GPT tokens/s with and without
+                         the KV cache), encode-convnet, encode-transformer (core's encode)
                        datasets: each dataset's cold load and batch-iterator throughput
   --backend LIST       comma-separated selfsup backends: wasm, node, node-gpu, cpu, …
                        (default: wasm, plus node when @tensorflow/tfjs-node is installed;
@@ -61,11 +67,16 @@ options:
   --seed N             seed of weights and data                             (default 0)
   --matmul-size N      size of the n×n·n×n matMul ceiling                   (default 512)
   --dataset-batches N  timed batches per dataset (datasets group)          (default 10)
+  --quick              a smoke run: --steps 2 --warmup 1 --rounds 1 --dataset-batches 2
+                       (flags given explicitly win)
   -h, --help           this text
 
-exit code: 0 all workloads ran and their loss fell, 1 a workload or dataset failed, 2 bad usage.`;
+exit code: 0 all workloads ran and every training loss fell, 1 a workload or dataset failed,
+2 bad usage.
 
-const workloadNames: readonly WorkloadName[] = ['gpt', 'simclr'];
+pnpm bench compare [options]: rerun the workloads of the newest bench/results/*.json and flag
+throughput drops (normalised by the matMul ceiling); see pnpm bench compare --help.`;
+
 /** `--workloads` names: the training workloads and the `datasets` group. */
 const groupNames: readonly string[] = [...workloadNames, 'datasets'];
 
@@ -97,6 +108,8 @@ export function parseBenchArguments(
   let seed = 0;
   let matMulSize = 512;
   let help = false;
+  let quick = false;
+  const explicit = new Set<string>();
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     const [flag, inlineValue] =
@@ -119,7 +132,11 @@ export function parseBenchArguments(
       }
       return parsed;
     };
+    explicit.add(flag);
     switch (flag) {
+      case '--quick':
+        quick = true;
+        break;
       case '--workloads': {
         const names = value()
           .split(',')
@@ -193,6 +210,12 @@ export function parseBenchArguments(
       default:
         throw new UsageError(`Unknown argument '${argument}'. Run with --help for the options.`);
     }
+  }
+  if (quick) {
+    if (!explicit.has('--steps')) steps = quickSettings.steps;
+    if (!explicit.has('--warmup')) warmup = quickSettings.warmup;
+    if (!explicit.has('--rounds')) rounds = quickSettings.rounds;
+    if (!explicit.has('--dataset-batches')) datasetBatches = quickSettings.datasetBatches;
   }
   if (rounds > steps) {
     throw new UsageError(

@@ -1,6 +1,6 @@
 import type { DatasetBenchReport } from '../datasets/run-dataset-benchmarks';
 import type { MatMulCeiling } from '../measure/matmul-ceiling';
-import type { WorkloadName } from '../workloads/workload';
+import type { WorkloadKind, WorkloadName } from '../workloads/workload';
 import type { MachineInfo } from './machine-info';
 
 /** The PyTorch reference's figures for one workload, from rounds interleaved with ours. */
@@ -28,11 +28,13 @@ export type LossCheck = 'fell' | 'did not fall' | 'not finite';
 /** One row of the results: one workload on one backend. */
 export type WorkloadResult = {
   readonly workload: WorkloadName;
+  /** Training step or inference (no loss). @default 'training' (reports written before it existed) */
+  readonly kind?: WorkloadKind;
   readonly description: string;
   readonly backend: string;
   /** Threads the backend computes with. */
   readonly threads: number;
-  /** 'tokens' or 'images'. */
+  /** 'tokens', 'images', 'samples' or 'sequences'. */
   readonly unit: string;
   /** Counted FLOPs per step (see bench/README.md). */
   readonly flopsPerStep: number;
@@ -48,9 +50,9 @@ export type WorkloadResult = {
   readonly fractionOfMatMulCeiling?: number;
   /** Every timed step, in order. */
   readonly stepTimesMs: readonly number[];
-  /** Loss of every step, warm-up included, in order. */
+  /** Loss (training) or check value (inference) of every step, warm-up included, in order. */
   readonly losses: readonly number[];
-  /** Loss of the first and last timed step. */
+  /** Loss of the first and last timed step (training workloads). */
   readonly lossFirst?: number;
   readonly lossLast?: number;
   readonly lossCheck?: LossCheck;

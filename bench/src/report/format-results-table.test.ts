@@ -162,4 +162,27 @@ describe('formatMilliseconds', () => {
     expect(formatMilliseconds(42.25)).toBe('42.3');
     expect(formatMilliseconds(1840.4)).toBe('1,840');
   });
+
+  it('shows inference rows without a loss, and does not call their missing loss a failure', () => {
+    const generate: WorkloadResult = {
+      workload: 'generate',
+      kind: 'inference',
+      description: 'GPT generation with the KV cache',
+      backend: 'wasm',
+      threads: 1,
+      unit: 'tokens',
+      flopsPerStep: 1e8,
+      msPerStep: 400,
+      throughput: 120,
+      gflops: 0.25,
+      fractionOfMatMulCeiling: 0.01,
+      stepTimesMs: [400],
+      losses: [48, 48],
+    };
+    const text = formatResultsTable(report([gpt, generate], true));
+    const row = text.split('\n').find((line) => line.startsWith('generate'))!;
+    expect(row).toMatch(/120 tokens\/s/);
+    expect(row).toMatch(/—\s+n\/a/);
+    expect(text).not.toMatch(/generate on wasm/);
+  });
 });

@@ -18,7 +18,7 @@ function throughputText(value: number, unit: string): string {
   return `${Math.round(value).toLocaleString('en-US')} ${unit}/s`;
 }
 
-function row(result: WorkloadResult, torchNote: string): string[] {
+function row(result: WorkloadResult): string[] {
   const ours =
     result.msPerStep !== undefined && result.throughput !== undefined
       ? [formatMilliseconds(result.msPerStep), throughputText(result.throughput, result.unit)]
@@ -40,7 +40,9 @@ function row(result: WorkloadResult, torchNote: string): string[] {
     gflops,
     loss,
     torch === undefined
-      ? torchNote
+      ? result.torchError === undefined
+        ? 'n/a'
+        : 'failed'
       : `${formatMilliseconds(torch.msPerStep)} (${torch.threads} thr)`,
     torch === undefined ? '—' : throughputText(torch.throughput, result.unit),
     result.ratio === undefined ? '—' : `${result.ratio.toFixed(3)}×`,
@@ -49,8 +51,9 @@ function row(result: WorkloadResult, torchNote: string): string[] {
 
 /**
  * The human-readable results of a bench run: one table (workload, backend, threads, ms/step,
- * throughput, achieved GFLOP/s and share of the matMul ceiling, loss first → last, PyTorch ms/step
- * and throughput, ratio ours/PyTorch), then the ceilings, errors and notes; then the `datasets`
+ * throughput, achieved GFLOP/s and share of the matMul ceiling, loss first → last (training
+ * workloads; '—' for inference), PyTorch ms/step and throughput, ratio ours/PyTorch; 'n/a' where
+ * a workload has no PyTorch reference or it did not run), then the ceilings, errors and notes; then the `datasets`
  * group's table when it ran (the workload table is left out when no workload ran).
  *
  * @param report the run's figures.
@@ -70,8 +73,7 @@ export function formatResultsTable(report: BenchReport): string {
     'PyTorch throughput',
     'ratio',
   ];
-  const torchNote = report.torch.available ? 'failed' : 'n/a';
-  const rows = report.results.map((result) => row(result, torchNote));
+  const rows = report.results.map((result) => row(result));
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((cells) => cells[column]!.length)),
   );
@@ -99,7 +101,7 @@ export function formatResultsTable(report: BenchReport): string {
   for (const result of report.results) {
     if (result.error !== undefined)
       output.push(`${result.workload} on ${result.backend} failed: ${result.error}`);
-    else if (result.lossCheck !== 'fell')
+    else if ((result.kind ?? 'training') === 'training' && result.lossCheck !== 'fell')
       output.push(
         `${result.workload} on ${result.backend}: loss ${result.lossCheck} over the timed steps.`,
       );

@@ -1,9 +1,21 @@
+import { bertWorkload } from './bert-workload';
+import { encodeConvNetWorkload, encodeTransformerWorkload } from './encode-workload';
+import { generateCachedWorkload, generateUncachedWorkload } from './generate-workload';
 import { gptWorkload } from './gpt-workload';
+import { maeWorkload } from './mae-workload';
 import { simclrWorkload } from './simclr-workload';
+import { wavenetWorkload } from './wavenet-workload';
 import type { Workload, WorkloadName } from './workload';
 
 /** Every workload of `pnpm bench`, by name, in the order they run. */
 export const allWorkloads: Readonly<Record<WorkloadName, Workload>> = {
   gpt: gptWorkload,
   simclr: simclrWorkload,
+  bert: bertWorkload,
+  mae: maeWorkload,
+  wavenet: wavenetWorkload,
+  generate: generateCachedWorkload,
+  'generate-no-cache': generateUncachedWorkload,
+  'encode-convnet': encodeConvNetWorkload,
+  'encode-transformer': encodeTransformerWorkload,
 };

@@ -89,6 +89,7 @@ export function createGptStep(
 /** Workload A, the GPT training step, as the bench runs it. */
 export const gptWorkload: Workload = {
   name: 'gpt',
+  kind: 'training',
   description:
     'GPT step, nanoGPT CPU config: vocab 65, block 64, batch 12, 4L/4H/128d, AdamW, clip 1.0',
   unit: 'tokens',

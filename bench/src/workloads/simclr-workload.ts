@@ -92,6 +92,7 @@ export function createSimclrStep(
 /** Workload B, the SimCLR conv training step, as the bench runs it. */
 export const simclrWorkload: Workload = {
   name: 'simclr',
+  kind: 'training',
   description:
     'SimCLR conv step: 256 × 28×28×1 (128 × 2 views), conv32/conv64 + BN, dense 128, proj 128→64, NT-Xent, Adam',
   unit: 'images',
