@@ -1,26 +1,34 @@
 import { join } from 'node:path';
 import type { CAC } from 'cac';
+import { baselineParadigms } from '../downstream/paradigm-runners';
 import type { CompareOptions, Paradigm } from '../downstream/run-compare';
 import { createCommandOutput } from '../io/command-output';
 import { parseBackend } from './common-flags';
 import { parseIntegerList, parsePositiveInteger, UsageError } from './parse-flags';
 
-const paradigmNames: readonly Paradigm[] = ['linear-probe', 'full', 'knn', 'scratch'];
+const paradigmNames: readonly Paradigm[] = [
+  'linear-probe',
+  'full',
+  'knn',
+  'scratch',
+  ...baselineParadigms,
+];
 
 function parseParadigms(value: unknown): Paradigm[] {
   const items = String(value)
     .split(',')
     .map((item) => item.trim())
-    .filter((item) => item !== '');
+    .filter((item) => item !== '')
+    .flatMap((item): string[] => (item === 'all' ? [...paradigmNames] : [item]));
   for (const item of items) {
     if (!(paradigmNames as readonly string[]).includes(item)) {
       throw new UsageError(
-        `--paradigms takes a comma-separated list of ${paradigmNames.join(', ')}, got '${item}'.`,
+        `--paradigms takes a comma-separated list of ${paradigmNames.join(', ')} (or all), got '${item}'.`,
       );
     }
   }
   if (items.length === 0) throw new UsageError('--paradigms takes at least one paradigm.');
-  return items as Paradigm[];
+  return [...new Set(items)] as Paradigm[];
 }
 
 /** `selfsup compare [...checkpoints]`: label efficiency of pretrained encoders vs scratch. */
@@ -32,7 +40,7 @@ export function registerCompareCommand(cli: CAC): void {
     )
     .option(
       '--paradigms <list>',
-      'Any of linear-probe, full, knn, scratch (default linear-probe,scratch)',
+      `Any of ${paradigmNames.join(', ')}, or all (default linear-probe,scratch)`,
     )
     .option('--labels <list>', 'Label budgets, comma-separated (default 100,1000)')
     .option('--seeds <list>', 'Seeds, comma-separated, at least 3 (default 0,1,2)')

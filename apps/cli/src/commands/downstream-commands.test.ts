@@ -108,7 +108,7 @@ describe('downstream commands (built binary)', () => {
         'simclr',
         'rotation',
         '--paradigms',
-        'linear-probe,knn,scratch',
+        'linear-probe,knn,scratch,pca,k-means',
         '--labels',
         '10,20',
         '--seeds',
@@ -133,8 +133,8 @@ describe('downstream commands (built binary)', () => {
       summary: { runner: string; mode: string; metric: string; n: number }[];
       files: string[];
     };
-    // 2 budgets × 3 seeds × (2 checkpoints × 2 modes + scratch).
-    expect(result.rows).toHaveLength(2 * 3 * 5);
+    // 2 budgets × 3 seeds × (2 checkpoints × 2 modes + scratch + PCA probe + k-means).
+    expect(result.rows).toHaveLength(2 * 3 * 7);
     expect(new Set(result.rows.map((row) => `${row.runner}/${row.mode}`))).toEqual(
       new Set([
         'simclr/linear-probe',
@@ -142,6 +142,8 @@ describe('downstream commands (built binary)', () => {
         'rotation-prediction/linear-probe',
         'rotation-prediction/knn',
         'scratch/full',
+        'pca/linear-probe',
+        'k-means/cluster-then-label',
       ]),
     );
     expect(
@@ -151,7 +153,7 @@ describe('downstream commands (built binary)', () => {
       .trim()
       .split('\n');
     expect(csv[0]).toBe('runner,mode,budget,labelCount,seed,accuracy,macroF1,epochsTrained');
-    expect(csv).toHaveLength(1 + 30);
+    expect(csv).toHaveLength(1 + 42);
     expect(existsSync(join(directory, 'compare', 'results.json'))).toBe(true);
     expect(result.files).toContain(join('compare', 'label-efficiency.svg'));
     expect(
@@ -170,7 +172,7 @@ describe('downstream commands (built binary)', () => {
     expect(seeds.stderr).toMatch(/--seeds needs at least 3 seeds/);
     expect(paradigm.code).toBe(2);
     expect(paradigm.stderr).toMatch(
-      /--paradigms takes .*linear-probe, full, knn, scratch, got 'probe'/,
+      /--paradigms takes .*linear-probe, full, knn, scratch, supervised, pca, k-means, gaussian-mixture, pseudo-label, fixmatch, mixmatch \(or all\), got 'probe'/,
     );
   });
 

@@ -23,9 +23,13 @@ import {
   type OpenedCheckpoint,
   openCheckpoint,
 } from './open-checkpoint';
+import { type BaselineParadigm, baselineParadigms, baselineRunner } from './paradigm-runners';
 
-/** What `selfsup compare` runs: finetune modes of pretrained encoders, and `scratch`. */
-export type Paradigm = FinetuneMode | 'scratch';
+/**
+ * What `selfsup compare` runs: finetune modes of pretrained encoders, `scratch`, and the baselines
+ * of the other paradigms ({@link baselineParadigms}).
+ */
+export type Paradigm = FinetuneMode | 'scratch' | BaselineParadigm;
 
 /** Options of {@link runCompare} (the parsed flags of `selfsup compare`). */
 export type CompareOptions = {
@@ -101,13 +105,18 @@ export async function runCompare(options: CompareOptions, output: CommandOutput)
   const first = opened[0]!;
   const data = options.data ?? datasetOfManifest(first.manifest) ?? 'mnist';
   const splits = await loadLabeledSplits(data, first.encoder, { poolSize, testSize });
+  const modality = first.encoder.inputSpec.modality;
   for (const checkpoint of opened) checkpoint.encoder.dispose();
   // Encoder types the methods bring (e.g. CPC's), for reloading and for scratch copies.
   const encoders = {};
   for (const checkpoint of opened) {
     Object.assign(encoders, await encoderFactoriesOf(checkpoint.directory));
   }
-  const modes = paradigms.filter((paradigm) => paradigm !== 'scratch') as FinetuneMode[];
+  const isBaseline = (paradigm: Paradigm): paradigm is BaselineParadigm =>
+    (baselineParadigms as readonly string[]).includes(paradigm);
+  const modes = paradigms.filter(
+    (paradigm) => paradigm !== 'scratch' && !isBaseline(paradigm),
+  ) as FinetuneMode[];
   const runners: LabelEfficiencyRunner[] = [];
   const names = opened.map((checkpoint) => checkpoint.manifest.method);
   if (modes.length > 0) {
@@ -121,11 +130,17 @@ export async function runCompare(options: CompareOptions, output: CommandOutput)
       );
     });
   }
-  if (paradigms.includes('scratch')) {
-    const config = first.manifest.encoder.config;
-    const type = first.manifest.encoder.type;
+  const config = first.manifest.encoder.config;
+  const type = first.manifest.encoder.type;
+  const createScratchEncoder = (seed: number) =>
+    createEncoder({ ...config, type, seed } as never, encoders);
+  if (paradigms.includes('scratch')) runners.push(createScratchRunner(createScratchEncoder));
+  for (const paradigm of paradigms.filter(isBaseline)) {
     runners.push(
-      createScratchRunner((seed) => createEncoder({ ...config, type, seed } as never, encoders)),
+      baselineRunner(paradigm, {
+        createEncoder: createScratchEncoder,
+        modality,
+      }),
     );
   }
   if (runners.length === 0) throw new UsageError('--paradigms selected no runner.');

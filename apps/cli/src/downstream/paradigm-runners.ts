@@ -1,0 +1,80 @@
+import {
+  createClusteringRunner,
+  createFixMatchRunner,
+  createMixMatchRunner,
+  createPcaProbeRunner,
+  createPseudoLabelRunner,
+  createSupervisedRunner,
+} from '@selfsup/baselines';
+import type { EncoderV1, LabelEfficiencyRunner } from '@selfsup/core';
+import { UsageError } from '../commands/parse-flags';
+
+/** Baselines of the other paradigms that `selfsup compare --paradigms` can add to a study. */
+export const baselineParadigms = [
+  'supervised',
+  'pca',
+  'k-means',
+  'gaussian-mixture',
+  'pseudo-label',
+  'fixmatch',
+  'mixmatch',
+] as const;
+
+/** One of {@link baselineParadigms}. */
+export type BaselineParadigm = (typeof baselineParadigms)[number];
+
+/** What a baseline runner is built from: the scratch architecture and the input modality. */
+export type BaselineContext = {
+  /** A fresh encoder of the compared architecture (random initialisation from `seed`). */
+  readonly createEncoder: (seed: number) => EncoderV1 | Promise<EncoderV1>;
+  /** The encoders' input modality: FixMatch and MixMatch augment images only. */
+  readonly modality: string;
+};
+
+/**
+ * The label-efficiency runner of a baseline paradigm, from `@selfsup/baselines`: supervised
+ * training of the same architecture with augmentation and early stopping (the strong supervised
+ * baseline); the unsupervised quadrant (PCA + linear probe; K-Means and a Gaussian mixture,
+ * cluster-then-label, on 50 PCA dimensions of the unlabeled pool); the semi-supervised quadrant
+ * (pseudo-labels, FixMatch, MixMatch with their packages' defaults: 300 steps per run).
+ *
+ * @param paradigm the baseline's name.
+ * @param context the architecture and modality of the study.
+ * @returns its runner.
+ * @throws UsageError for an image-only method on another modality.
+ * @example baselineRunner('k-means', { createEncoder, modality: 'image' }).modes; // ['cluster-then-label']
+ */
+export function baselineRunner(
+  paradigm: BaselineParadigm,
+  context: BaselineContext,
+): LabelEfficiencyRunner {
+  const { createEncoder, modality } = context;
+  const imagesOnly = (name: string) => {
+    if (modality !== 'image') {
+      throw new UsageError(
+        `--paradigms ${name} augments images, but these encoders take '${modality}' inputs: use pseudo-label (any modality) instead.`,
+      );
+    }
+  };
+  switch (paradigm) {
+    case 'supervised':
+      return createSupervisedRunner({
+        createEncoder,
+        ...(modality === 'image' ? {} : { augment: false }),
+      });
+    case 'pca':
+      return createPcaProbeRunner({ components: 50 });
+    case 'k-means':
+      return createClusteringRunner({ algorithm: 'k-means' });
+    case 'gaussian-mixture':
+      return createClusteringRunner({ algorithm: 'gaussian-mixture' });
+    case 'pseudo-label':
+      return createPseudoLabelRunner({ createEncoder });
+    case 'fixmatch':
+      imagesOnly('fixmatch');
+      return createFixMatchRunner({ createEncoder });
+    case 'mixmatch':
+      imagesOnly('mixmatch');
+      return createMixMatchRunner({ createEncoder });
+  }
+}
