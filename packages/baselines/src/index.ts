@@ -12,10 +12,10 @@ export type { KMeansOptions, KMeansResult } from './k-means';
 export { assignToCentroids, kMeans, kMeansPlusPlus } from './k-means';
 export type { PcaEncoderOptions } from './pca-encoder';
 export { createPcaEncoder, fitPca, pcaEncoderType } from './pca-encoder';
+export * from './semi-supervised/index';
 export type {
   ClusteringRunnerOptions,
   PcaProbeRunnerOptions,
   UnsupervisedRunnerOptions,
 } from './unsupervised-runners';
 export { createClusteringRunner, createPcaProbeRunner } from './unsupervised-runners';
-export * from './semi-supervised/index';
