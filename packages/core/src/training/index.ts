@@ -1,4 +1,5 @@
 export { clipByGlobalNorm, globalNorm } from './clip-by-global-norm';
+export * from './data-parallel/index';
 export type { LearningRateScheduleOptions, ScheduleName } from './learning-rate-schedule';
 export { createLearningRateSchedule } from './learning-rate-schedule';
 export * from './optimizers/index';

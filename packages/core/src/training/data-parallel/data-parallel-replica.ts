@@ -1,0 +1,239 @@
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../../random/seeded-random';
+import type { ObjectiveV1, StepContextV1 } from '../../spec/objective-v1';
+import { globalNorm } from '../clip-by-global-norm';
+import { createLearningRateSchedule } from '../learning-rate-schedule';
+import { createOptimizer } from '../optimizers/create-optimizer';
+import type { Optimizer, TrainableParameter } from '../optimizers/optimizer';
+import { type PretrainSettings, parsePretrainOptions } from '../pretrain-options';
+import { collectTrainableParameters } from '../trainable-parameters';
+import { NonFiniteLossError } from '../training-errors';
+import type { DataParallelTrainingOptions } from './data-parallel-options';
+import type { SharedMemoryGroup } from './shared-memory-group';
+import { objectiveVariables, weightsChecksum } from './weights-checksum';
+
+/** What {@link DataParallelReplica.step} measures and returns (identical on every rank except the times). */
+export type ReplicaStepResult = {
+  readonly loss: number;
+  readonly gradientNorm: number;
+  readonly metrics: Record<string, number>;
+  readonly learningRate: number;
+  readonly computeMilliseconds: number;
+  readonly exchangeMilliseconds: number;
+  readonly updateMilliseconds: number;
+};
+
+function checkScalar(method: string, what: string, tensor: tf.Tensor): void {
+  if (!(tensor instanceof tf.Tensor) || tensor.rank !== 0) {
+    throw new TypeError(
+      `The '${method}' objective's doLoss returned a ${what} that is not a scalar tensor; reduce it with .mean().`,
+    );
+  }
+}
+
+/**
+ * One worker's replica of a data-parallel run: the objective, its optimizer and schedule, and the
+ * step that all-reduces gradients through the group.
+ *
+ * The step mirrors `pretrain()`'s (accumulation 1): `tf.variableGrads` of `doLoss` on the worker's
+ * shard with the step context `{ step, seed: deriveSeed(seed, step) }`; then one all-reduce of
+ * `[gradients…, presence flags, loss, metrics]`; the average over workers (the mean of equal
+ * shards' mean gradients is the whole batch's gradient); the global norm, the clip, the
+ * non-finite check, the optimizer update with the scheduled rate, and `doAfterStep`. Every rank
+ * computes the same sums in the same order, so replicas stay bit-identical without broadcasting
+ * weights ({@link DataParallelReplica.checksum} verifies it).
+ */
+export class DataParallelReplica {
+  readonly objective: ObjectiveV1<unknown>;
+  readonly parameters: readonly TrainableParameter[];
+  readonly settings: PretrainSettings;
+  private readonly group: SharedMemoryGroup;
+  private readonly optimizer: Optimizer;
+  private readonly schedule: (step: number) => number;
+  private readonly offsets: number[];
+  private readonly gradientSize: number;
+
+  /**
+   * @param objective the replica's objective (owned: disposed with the replica).
+   * @param training optimizer, schedule, clip and seed (parsed like `pretrain()`'s options).
+   * @param group the worker's group.
+   */
+  constructor(
+    objective: ObjectiveV1<unknown>,
+    training: DataParallelTrainingOptions,
+    group: SharedMemoryGroup,
+  ) {
+    const settings = parsePretrainOptions(training);
+    if (settings.accumulationSteps !== 1) {
+      throw new RangeError(
+        'Data-parallel training does not accumulate micro-batches yet: set accumulationSteps to 1 and use a larger global batch.',
+      );
+    }
+    this.objective = objective;
+    this.settings = settings;
+    this.group = group;
+    this.parameters = collectTrainableParameters(objective as ObjectiveV1<never>);
+    if (this.parameters.length === 0)
+      throw new Error(`The '${objective.method}' objective has no trainable weights.`);
+    this.offsets = [];
+    let offset = 0;
+    for (const parameter of this.parameters) {
+      this.offsets.push(offset);
+      offset += parameter.variable.size;
+    }
+    this.gradientSize = offset;
+    this.schedule = createLearningRateSchedule({
+      learningRate: settings.learningRate,
+      warmupSteps: settings.warmupSteps,
+      totalSteps: settings.steps as number,
+      schedule: settings.schedule,
+      minimumLearningRate: settings.minimumLearningRate,
+    });
+    this.optimizer = createOptimizer(settings.optimizer, {
+      beta1: settings.beta1,
+      beta2: settings.beta2,
+      epsilon: settings.epsilon,
+      momentum: settings.momentum,
+      nesterov: settings.nesterov,
+      trustCoefficient: settings.trustCoefficient,
+      excludeFromWeightDecay: settings.excludeFromWeightDecay,
+      ...(settings.weightDecay === undefined ? {} : { weightDecay: settings.weightDecay }),
+    });
+  }
+
+  /** Float32 values of one gradient exchange: the gradients plus flags, loss and metrics. */
+  exchangeSize(metricCount = 8): number {
+    return this.gradientSize + this.parameters.length + 1 + metricCount;
+  }
+
+  /** Number of trainable values. */
+  get parameterCount(): number {
+    return this.gradientSize;
+  }
+
+  /**
+   * Trains one step on this worker's shard (all workers must call it with the same step).
+   *
+   * @param batch this worker's shard (disposed by the caller).
+   * @param step the 0-based step.
+   * @returns the global loss, gradient norm and metrics (the same on every rank) and this worker's times.
+   */
+  step(batch: unknown, step: number): ReplicaStepResult {
+    const { objective, parameters, group } = this;
+    const started = performance.now();
+    const context: StepContextV1 = {
+      step,
+      seed: deriveSeed(this.settings.seed, step),
+      training: true,
+    };
+    let kept: Record<string, tf.Scalar> = {};
+    const variables = parameters.map((parameter) => parameter.variable);
+    const { value, grads } = tf.variableGrads(() => {
+      const output = objective.doLoss(batch, context);
+      checkScalar(objective.method, 'loss', output.loss);
+      kept = {};
+      for (const [name, metric] of Object.entries(output.metrics ?? {})) {
+        checkScalar(objective.method, `metric '${name}'`, metric);
+        kept[name] = tf.keep(metric);
+      }
+      return output.loss;
+    }, variables);
+    const metricNames = Object.keys(kept).sort();
+    const packed = new Float32Array(this.gradientSize + parameters.length + 1 + metricNames.length);
+    try {
+      parameters.forEach((parameter, index) => {
+        const gradient = grads[parameter.variable.name];
+        if (gradient === undefined) return;
+        packed.set(gradient.dataSync() as Float32Array, this.offsets[index] as number);
+        packed[this.gradientSize + index] = 1;
+      });
+      packed[this.gradientSize + parameters.length] = value.dataSync()[0] as number;
+      metricNames.forEach((name, index) => {
+        packed[this.gradientSize + parameters.length + 1 + index] = (
+          kept[name] as tf.Scalar
+        ).dataSync()[0] as number;
+      });
+    } finally {
+      tf.dispose(grads);
+      tf.dispose(value);
+      tf.dispose(kept);
+    }
+    const computed = performance.now();
+    const summed = group.allReduceSum(packed);
+    const exchanged = performance.now();
+    const workers = group.size;
+    const loss = (summed[this.gradientSize + parameters.length] as number) / workers;
+    const metrics: Record<string, number> = {};
+    metricNames.forEach((name, index) => {
+      metrics[name] =
+        (summed[this.gradientSize + parameters.length + 1 + index] as number) / workers;
+    });
+    const learningRate = this.schedule(step);
+    const { gradients, norm } = tf.tidy(() => {
+      const averaged: Record<string, tf.Tensor> = {};
+      parameters.forEach((parameter, index) => {
+        if (summed[this.gradientSize + index] === 0) return; // no worker had a gradient: left alone, as pretrain()
+        const offset = this.offsets[index] as number;
+        const values = summed.subarray(offset, offset + parameter.variable.size);
+        if (workers > 1)
+          for (let position = 0; position < values.length; position++)
+            values[position] = (values[position] as number) / workers;
+        averaged[parameter.key] = tf.tensor(values, parameter.variable.shape, 'float32');
+      });
+      const norm = globalNorm(averaged);
+      if (this.settings.clipNorm === undefined) return { gradients: averaged, norm };
+      const scale = tf.minimum(tf.scalar(1), tf.scalar(this.settings.clipNorm).div(norm.add(1e-6)));
+      const clipped: Record<string, tf.Tensor> = {};
+      for (const [key, gradient] of Object.entries(averaged)) clipped[key] = gradient.mul(scale);
+      return { gradients: clipped, norm };
+    });
+    let gradientNorm: number;
+    try {
+      gradientNorm = norm.dataSync()[0] as number;
+      if (!Number.isFinite(loss))
+        throw new NonFiniteLossError(step, `loss (${loss})`, undefined, learningRate);
+      if (!Number.isFinite(gradientNorm))
+        throw new NonFiniteLossError(
+          step,
+          `gradient norm (${gradientNorm})`,
+          undefined,
+          learningRate,
+        );
+      this.optimizer.applyGradients(parameters, gradients, learningRate);
+    } finally {
+      tf.dispose(gradients);
+      norm.dispose();
+    }
+    objective.doAfterStep?.(context);
+    const updated = performance.now();
+    return {
+      loss,
+      gradientNorm,
+      metrics,
+      learningRate,
+      computeMilliseconds: computed - started,
+      exchangeMilliseconds: exchanged - computed,
+      updateMilliseconds: updated - exchanged,
+    };
+  }
+
+  /** {@link weightsChecksum} of every weight of this replica (moving statistics included). */
+  checksum(): number {
+    return weightsChecksum(objectiveVariables(this.objective as ObjectiveV1<never>));
+  }
+
+  /** Every trainable weight, flattened and concatenated in parameter order. */
+  readWeights(): Float32Array {
+    const values = new Float32Array(this.gradientSize);
+    this.parameters.forEach((parameter, index) => {
+      values.set(parameter.variable.dataSync() as Float32Array, this.offsets[index] as number);
+    });
+    return values;
+  }
+
+  /** Frees the optimizer state and the objective. */
+  dispose(): void {
+    this.optimizer.dispose();
+    this.objective.dispose();
+  }
+}

@@ -1,0 +1,141 @@
+import { splitBatch, transferablesOf } from './batch-shards';
+import type { DataParallelStepResult, DataParallelTrainerOptions } from './data-parallel-options';
+import { DataParallelPool } from './data-parallel-pool';
+import type { ReplicaStepResult } from './data-parallel-replica';
+
+/** A running data-parallel training: N replicas kept in sync by all-reduced gradients. */
+export type DataParallelTrainer = {
+  /** Number of workers. */
+  readonly workers: number;
+  /** Trainable values of the objective. */
+  readonly parameterCount: number;
+  /** The replicas' common weights checksum before the first step. */
+  readonly initialChecksum: number;
+  /** The next step to train (0-based; the number of steps done). */
+  readonly nextStep: number;
+  /**
+   * Trains one step: splits the batch evenly across the workers (in order), and returns the loss
+   * of the whole batch. The batch is not disposed.
+   */
+  trainStep(batch: unknown): Promise<DataParallelStepResult>;
+  /** Every replica's weights checksum (every weight, moving statistics too), by rank; all equal while the replicas are in sync. */
+  checksums(): Promise<number[]>;
+  /** Rank 0's trainable weights, flattened in parameter order. */
+  readWeights(): Promise<Float32Array>;
+  /** Stops the workers (frees their replicas). */
+  close(): Promise<void>;
+};
+
+/**
+ * Starts data-parallel training across `worker_threads`: each worker runs its own wasm instance,
+ * builds the same objective from a module export, trains on its shard of every batch, and
+ * all-reduces its gradients through a `SharedArrayBuffer`; every replica then applies the same
+ * `pretrain()` update (optimizer, schedule, clip), so N workers compute what one worker computes
+ * on the whole batch, up to float rounding of the gradient sum.
+ *
+ * Why data parallelism: tfjs-wasm in Node is single-threaded. The threaded XNNPACK build (started
+ * through a shim; tfjs issue 3830) took matMul from 27 to 47–50 GFLOP/s but the GPT step only from
+ * 263 to 213 ms on 2 cores, because the elementwise kernels stay single-threaded and the spinning
+ * thread pool slows them; one replica per core parallelises the whole step instead.
+ *
+ * Assumptions: the loss is a mean over the examples of the batch (then the mean of equal shards'
+ * losses and gradients is the whole batch's; the batch size must be a multiple of `workers`); the
+ * objective's randomness depends only on `(seed, step)` (dropout masks are per shard, so with
+ * dropout the run equals a single-worker run in distribution, not bit for bit); batch-coupled
+ * objectives (BatchNorm statistics, contrastive negatives) must use `allReduceSum`/`allGather`
+ * through the group the workload export receives. `workers: 1` is the single-worker fallback
+ * (same code path, no peer).
+ *
+ * @param options workers, workload, training options, backend, worker entry.
+ * @returns a started trainer; call `close()` when done.
+ * @throws Error when the replicas' initial weights differ (the workload is not deterministic).
+ * @example
+ * const trainer = await createDataParallelTrainer({
+ *   workers: 2,
+ *   workload: { module: new URL('./gpt-workload.js', import.meta.url).href, exportName: 'createGpt', options: { vocabularySize: 65 } },
+ *   training: { steps: 100, learningRate: 1e-3, weightDecay: 0.1, beta2: 0.99, clipNorm: 1 },
+ * });
+ * for (const batch of batches) console.log((await trainer.trainStep(batch)).loss);
+ * await trainer.close();
+ */
+export async function createDataParallelTrainer(
+  options: DataParallelTrainerOptions,
+): Promise<DataParallelTrainer> {
+  const { workers, workload, training } = options;
+  const pool = await DataParallelPool.start({
+    workers,
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(options.workerEntry === undefined ? {} : { workerEntry: options.workerEntry }),
+    ...(options.barrierTimeoutMilliseconds === undefined
+      ? {}
+      : { barrierTimeoutMilliseconds: options.barrierTimeoutMilliseconds }),
+  });
+  try {
+    const setups = await pool.request<{
+      parameterCount: number;
+      exchangeSize: number;
+      checksum: number;
+    }>(() => ({ type: 'setup', workload, training }));
+    const first = setups[0] as (typeof setups)[number];
+    const differing = setups.findIndex((setup) => setup.checksum !== first.checksum);
+    if (differing !== -1) {
+      throw new Error(
+        `The replicas start from different weights (worker 0 checksum ${first.checksum}, worker ${differing} ${setups[differing]?.checksum}): ` +
+          `the workload export '${workload.exportName}' must build identical weights from identical options (seed every initializer, e.g. with deriveSeed).`,
+      );
+    }
+    await pool.ensureCapacity(first.exchangeSize + 64);
+    let nextStep = 0;
+    const verifyEvery = options.verifyEverySteps ?? 100;
+    const verify = async (): Promise<void> => {
+      const checksums = await pool.request<number>(() => ({ type: 'checksum' }));
+      const differing = checksums.findIndex((checksum) => checksum !== checksums[0]);
+      if (differing !== -1) {
+        throw new Error(
+          `After step ${nextStep}, worker ${differing}'s weights differ from worker 0's (checksums ${checksums.join(', ')}): ` +
+            'the objective is not deterministic across replicas (randomness that is not derived from the step seed, or a batch-coupled operation without allReduceSum/allGather).',
+        );
+      }
+    };
+    return {
+      workers,
+      parameterCount: first.parameterCount,
+      initialChecksum: first.checksum,
+      get nextStep() {
+        return nextStep;
+      },
+      async trainStep(batch: unknown): Promise<DataParallelStepResult> {
+        const shards = splitBatch(batch, workers);
+        const step = nextStep;
+        const results = await pool.request<ReplicaStepResult>(
+          (rank) => ({ type: 'step', step, shard: shards[rank] as (typeof shards)[number] }),
+          (rank) => transferablesOf(shards[rank] as (typeof shards)[number]),
+        );
+        nextStep++;
+        if (verifyEvery > 0 && nextStep % verifyEvery === 0) await verify();
+        const lead = results[0] as ReplicaStepResult;
+        const slowest = (pick: (result: ReplicaStepResult) => number): number =>
+          Math.max(...results.map(pick));
+        return {
+          step,
+          loss: lead.loss,
+          gradientNorm: lead.gradientNorm,
+          metrics: lead.metrics,
+          learningRate: lead.learningRate,
+          computeMilliseconds: slowest((result) => result.computeMilliseconds),
+          exchangeMilliseconds: slowest((result) => result.exchangeMilliseconds),
+          updateMilliseconds: slowest((result) => result.updateMilliseconds),
+        };
+      },
+      checksums: () => pool.request<number>(() => ({ type: 'checksum' })),
+      async readWeights(): Promise<Float32Array> {
+        const [weights] = await pool.request<Float32Array>(() => ({ type: 'read-weights' }));
+        return weights as Float32Array;
+      },
+      close: () => pool.close(),
+    };
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+}

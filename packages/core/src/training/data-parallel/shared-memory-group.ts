@@ -1,0 +1,225 @@
+/**
+ * The shared memory that the workers of a data-parallel group exchange through: a control block
+ * (barrier, abort flag, per-rank lengths) and one float32 slot of `capacity` values per worker.
+ * Created by the coordinator, posted to every worker (a `SharedArrayBuffer` is shared, not copied).
+ */
+export type ExchangeBuffers = {
+  /** Int32 control words: arrived count, barrier generation, abort flag, then one length per rank. */
+  readonly control: SharedArrayBuffer;
+  /** `workers × capacity` float32 values: rank r owns `[r·capacity, (r+1)·capacity)`. */
+  readonly slots: SharedArrayBuffer;
+  /** Float32 values per slot. */
+  readonly capacity: number;
+};
+
+const arrivedWord = 0;
+const generationWord = 1;
+const abortedWord = 2;
+const firstLengthWord = 4;
+
+/** The raised abort flag's values: why the group stopped. */
+const abortReasons = ['', 'a peer worker failed', 'the coordinator closed the group'] as const;
+
+/**
+ * Allocates the {@link ExchangeBuffers} of a group.
+ *
+ * @param workers number of workers (≥ 1).
+ * @param capacity float32 values each worker can exchange at once (the flattened gradient plus a few scalars).
+ * @returns fresh, zeroed buffers.
+ * @example const buffers = createExchangeBuffers(2, 1 << 20);
+ */
+export function createExchangeBuffers(workers: number, capacity: number): ExchangeBuffers {
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RangeError(
+      `createExchangeBuffers: workers must be a positive integer, got ${workers}.`,
+    );
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new RangeError(
+      `createExchangeBuffers: capacity must be a positive integer, got ${capacity}.`,
+    );
+  return {
+    control: new SharedArrayBuffer((firstLengthWord + workers) * 4),
+    slots: new SharedArrayBuffer(workers * capacity * 4),
+    capacity,
+  };
+}
+
+/**
+ * Raises the abort flag of a group from outside it (the coordinator, when a worker died), so that
+ * every worker blocked in a barrier throws instead of waiting forever.
+ *
+ * @param buffers the group's buffers.
+ * @param reason 1: a peer failed; 2: the coordinator closed the group.
+ * @example abortExchange(buffers, 2);
+ */
+export function abortExchange(buffers: ExchangeBuffers, reason: 1 | 2 = 1): void {
+  const control = new Int32Array(buffers.control);
+  Atomics.compareExchange(control, abortedWord, 0, reason);
+  Atomics.notify(control, generationWord);
+}
+
+/** Thrown by a collective when the group was aborted or a barrier timed out. */
+export class DataParallelGroupError extends Error {
+  override readonly name = 'DataParallelGroupError';
+}
+
+/**
+ * One worker's view of a data-parallel group: its rank, the group size, a barrier and collectives
+ * on float32 arrays through shared memory. Every worker must call the same collectives in the same
+ * order (as replicas running the same program do); each blocks until all have arrived.
+ *
+ * Results are bit-identical on every rank: every worker sums the slots itself, in rank order.
+ * Blocking uses `Atomics.wait`, so a group lives in worker threads (never the main thread).
+ */
+export class SharedMemoryGroup {
+  /** This worker's index, `0 ≤ rank < size`. */
+  readonly rank: number;
+  /** Number of workers. */
+  readonly size: number;
+  private control: Int32Array;
+  private slots: Float32Array;
+  private capacity: number;
+  private readonly timeoutMilliseconds: number;
+
+  /**
+   * @param buffers the shared buffers from {@link createExchangeBuffers}.
+   * @param rank this worker's index.
+   * @param size number of workers (the buffers' size).
+   * @param timeoutMilliseconds how long a barrier waits for the slowest worker before failing.
+   * @default timeoutMilliseconds 600000 (10 minutes: a slow first step must not fail)
+   */
+  constructor(buffers: ExchangeBuffers, rank: number, size: number, timeoutMilliseconds = 600_000) {
+    if (!Number.isInteger(rank) || rank < 0 || rank >= size)
+      throw new RangeError(
+        `SharedMemoryGroup: rank must be an integer in [0, ${size}), got ${rank}.`,
+      );
+    this.rank = rank;
+    this.size = size;
+    this.timeoutMilliseconds = timeoutMilliseconds;
+    this.control = new Int32Array(buffers.control);
+    this.slots = new Float32Array(buffers.slots);
+    this.capacity = buffers.capacity;
+  }
+
+  /**
+   * Switches to larger buffers (all ranks must attach the same buffers between collectives).
+   *
+   * @param buffers new buffers of the same group size.
+   */
+  attach(buffers: ExchangeBuffers): void {
+    this.control = new Int32Array(buffers.control);
+    this.slots = new Float32Array(buffers.slots);
+    this.capacity = buffers.capacity;
+  }
+
+  /** Float32 values one collective can exchange per worker. */
+  get slotCapacity(): number {
+    return this.capacity;
+  }
+
+  /**
+   * Blocks until every worker of the group has called `barrier()` (a sense-reversing barrier on a
+   * generation counter). Throws {@link DataParallelGroupError} when the group is aborted or when
+   * the wait exceeds the timeout.
+   */
+  barrier(): void {
+    const control = this.control;
+    this.throwIfAborted();
+    const generation = Atomics.load(control, generationWord);
+    if (Atomics.add(control, arrivedWord, 1) === this.size - 1) {
+      Atomics.store(control, arrivedWord, 0);
+      Atomics.add(control, generationWord, 1);
+      Atomics.notify(control, generationWord);
+      return;
+    }
+    const deadline = Date.now() + this.timeoutMilliseconds;
+    while (Atomics.load(control, generationWord) === generation) {
+      this.throwIfAborted();
+      if (Date.now() > deadline) {
+        this.abort();
+        throw new DataParallelGroupError(
+          `Worker ${this.rank} waited more than ${this.timeoutMilliseconds} ms at a barrier: another worker is stuck or ` +
+            'runs a different sequence of collectives. Every worker must call the same collectives in the same order.',
+        );
+      }
+      Atomics.wait(control, generationWord, generation, 50);
+    }
+  }
+
+  /** Raises the abort flag: every worker blocked (or about to block) in a barrier throws. */
+  abort(): void {
+    Atomics.compareExchange(this.control, abortedWord, 0, 1);
+    Atomics.notify(this.control, generationWord);
+  }
+
+  /**
+   * Sums `values` over the workers: every rank gets the same, bit-identical float32 sum
+   * (slots added in rank order).
+   *
+   * @param values this worker's values (the same length on every worker).
+   * @returns a new array with the element-wise sum.
+   */
+  allReduceSum(values: Float32Array): Float32Array {
+    const length = this.publish(values);
+    const slots = this.slots;
+    // Rank 0's values, then each other rank's added in order: the same float32 sums on every rank.
+    const result = slots.slice(0, length);
+    for (let rank = 1; rank < this.size; rank++) {
+      const other = slots.subarray(rank * this.capacity, rank * this.capacity + length);
+      for (let index = 0; index < length; index++)
+        result[index] = (result[index] as number) + (other[index] as number);
+    }
+    this.barrier();
+    return result;
+  }
+
+  /**
+   * Concatenates `values` of every worker, in rank order.
+   *
+   * @param values this worker's values (the same length on every worker).
+   * @returns a new array of `size × values.length` values.
+   */
+  allGather(values: Float32Array): Float32Array {
+    const length = this.publish(values);
+    const result = new Float32Array(length * this.size);
+    for (let rank = 0; rank < this.size; rank++) {
+      const offset = rank * this.capacity;
+      result.set(this.slots.subarray(offset, offset + length), rank * length);
+    }
+    this.barrier();
+    return result;
+  }
+
+  /** Writes `values` into this rank's slot and waits for all: returns the common length. */
+  private publish(values: Float32Array): number {
+    if (values.length > this.capacity) {
+      this.abort();
+      throw new DataParallelGroupError(
+        `A collective of ${values.length} values exceeds the exchange capacity of ${this.capacity} per worker; ` +
+          'give the group a larger `capacity`.',
+      );
+    }
+    this.slots.set(values, this.rank * this.capacity);
+    Atomics.store(this.control, firstLengthWord + this.rank, values.length);
+    this.barrier();
+    for (let rank = 0; rank < this.size; rank++) {
+      const length = Atomics.load(this.control, firstLengthWord + rank);
+      if (length !== values.length) {
+        throw new DataParallelGroupError(
+          `Workers exchanged different lengths (${values.length} on rank ${this.rank}, ${length} on rank ${rank}): ` +
+            'every worker must pass tensors of the same shape (split the batch evenly).',
+        );
+      }
+    }
+    return values.length;
+  }
+
+  private throwIfAborted(): void {
+    const reason = Atomics.load(this.control, abortedWord);
+    if (reason !== 0) {
+      throw new DataParallelGroupError(
+        `The data-parallel group stopped: ${abortReasons[reason as 1 | 2] ?? 'aborted'}.`,
+      );
+    }
+  }
+}
