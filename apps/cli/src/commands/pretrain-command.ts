@@ -2,7 +2,7 @@ import type { CAC } from 'cac';
 import { loadConfigFile } from '../config/load-config-file';
 import { type PretrainConfig, pretrainConfigSchema } from '../config/pretrain-config';
 import { createCommandOutput } from '../io/command-output';
-import { methods } from '../methods/method-registry';
+import { findMethod, methods } from '../methods/method-registry';
 import { readRunFile, resolvePretrainSettings } from '../pretrain/pretrain-settings';
 import { parseBackend, parseJsonObject } from './common-flags';
 import { parsePositiveInteger, parsePositiveNumber, UsageError } from './parse-flags';
@@ -112,8 +112,13 @@ export function registerPretrainCommand(cli: CAC): void {
       }
       layers.push(fromFile, fromFlags);
       const settings = resolvePretrainSettings(method, layers);
-      const { runPretrain } = await import('../pretrain/run-pretrain');
-      const result = await runPretrain(settings, { resume, force: Boolean(flags.force), output });
+      const runOptions = { resume, force: Boolean(flags.force), output };
+      // Methods that are not an ObjectiveV1 (Word2Vec, GloVe) bring their own trainer.
+      const ownTrainer = findMethod(method).train;
+      const result =
+        ownTrainer === undefined
+          ? await (await import('../pretrain/run-pretrain')).runPretrain(settings, runOptions)
+          : await ownTrainer(settings, runOptions);
       output.result(
         result,
         `pretrained ${result.method}: step ${result.step}, loss ${result.loss?.toFixed(4) ?? '-'}` +

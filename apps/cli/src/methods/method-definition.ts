@@ -6,6 +6,9 @@ import type {
   ObjectiveV1,
 } from '@selfsup/core';
 import type { z } from 'zod';
+import type { CommandOutput } from '../io/command-output';
+import type { PretrainRunSettings } from '../pretrain/pretrain-settings';
+import type { PretrainRunResult } from '../pretrain/run-pretrain';
 
 /** The training data a method prepared: a resumable source and the shape of one example. */
 export type MethodData = {
@@ -67,6 +70,15 @@ export type MethodDefinition = {
     /** The validated `methodOptions` (some are data options, e.g. CPC's clip length). */
     readonly options?: Readonly<Record<string, unknown>>;
   }): Promise<MethodData>;
+  /**
+   * Trains the method with its own trainer instead of core's `pretrain`, for methods that are not
+   * an `ObjectiveV1` (Word2Vec, GloVe): writes the run directory and returns the result as
+   * `selfsup pretrain` prints it. When present, `prepareData` and `createObjective` are not used.
+   */
+  train?(
+    settings: PretrainRunSettings,
+    options: { readonly resume: boolean; readonly force: boolean; readonly output: CommandOutput },
+  ): Promise<PretrainRunResult>;
   /** Builds the objective around an encoder (imports its package lazily). */
   createObjective(request: {
     readonly encoder: EncoderV1;

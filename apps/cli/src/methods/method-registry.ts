@@ -1,10 +1,19 @@
 import { UsageError } from '../commands/parse-flags';
+import { bertMethod } from './bert-method';
 import { clipMethod } from './clip-method';
 import { cpcMethod } from './cpc-method';
+import { elmoMethod } from './elmo-method';
+import { frameOrderMethod } from './frame-order-method';
+import { gptMethod } from './gpt-method';
+import { maeMethod } from './mae-method';
 import type { MethodDefinition } from './method-definition';
 import { mocoMethod } from './moco-method';
+import { pixelCnnMethod } from './pixel-cnn-method';
 import { rotationMethod } from './rotation-method';
 import { simclrMethod } from './simclr-method';
+import { wav2vec2Method } from './wav2vec2-method';
+import { wavenetMethod } from './wavenet-method';
+import { gloveMethod, word2vecMethod } from './word-vectors-method';
 
 /** The methods `selfsup pretrain` knows, by CLI name. A new method: one file, one line here. */
 export const methods: readonly MethodDefinition[] = [
@@ -13,6 +22,16 @@ export const methods: readonly MethodDefinition[] = [
   rotationMethod,
   clipMethod,
   cpcMethod,
+  frameOrderMethod,
+  word2vecMethod,
+  gloveMethod,
+  bertMethod,
+  wavenetMethod,
+  gptMethod,
+  maeMethod,
+  pixelCnnMethod,
+  elmoMethod,
+  wav2vec2Method,
 ];
 
 /**
