@@ -100,7 +100,15 @@ export function readRunFile(out: string): PretrainConfig {
       `--resume: ${out} has no ${RUN_FILE}, so it is not a run started by \`selfsup pretrain\`. Check --out, or start a new run without --resume.`,
     );
   }
-  const parsed = pretrainConfigSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `${path} is damaged (not valid JSON: ${(error as Error).message}). Restore it from a copy, or start a new run with --force.`,
+    );
+  }
+  const parsed = pretrainConfigSchema.safeParse(raw);
   if (!parsed.success) {
     throw new UsageError(
       `${path} is damaged (${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}). Start a new run with --force.`,

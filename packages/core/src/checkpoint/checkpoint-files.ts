@@ -143,10 +143,52 @@ export async function findLatestCheckpoint(root: string): Promise<string | undef
   return (await listStepCheckpoints(root))[0]?.directory;
 }
 
-/** Deletes all but the newest `keepLast` `step-N` checkpoints of `root`. */
+/**
+ * Deletes a directory without ever leaving it half-deleted under its own name: it is first
+ * renamed to a hidden `.<name>.deleting-<pid>-<time>` sibling, then removed. A crash midway
+ * leaves only that hidden sibling, which {@link pruneCheckpoints} sweeps later.
+ */
+async function removeDirectoryAtomically(directory: string): Promise<void> {
+  const trash = join(
+    dirname(directory),
+    `.${basename(directory)}.deleting-${process.pid}-${Date.now()}`,
+  );
+  try {
+    await rename(directory, trash);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  await rm(trash, { recursive: true, force: true });
+}
+
+/** Leftovers of interrupted writes and deletions: `.step-N.partial-<pid>-…`, `.step-N.deleting-<pid>-…`. */
+const LEFTOVER = /^\.step-\d+\.(?:partial|deleting)-(\d+)-/;
+
+/**
+ * Deletes all but the newest `keepLast` `step-N` checkpoints of `root`, and sweeps what killed
+ * runs left behind: `step-N` directories without a manifest (a deletion cut short by an older
+ * version) and hidden partial or half-deleted directories of other processes. Every deletion
+ * renames first, so a crash while pruning never leaves a half-deleted `step-N`. Assumes one
+ * writer per run directory (the CLI holds a lock).
+ */
 export async function pruneCheckpoints(root: string, keepLast: number): Promise<void> {
   for (const { directory } of (await listStepCheckpoints(root)).slice(keepLast)) {
-    await rm(directory, { recursive: true, force: true });
+    await removeDirectoryAtomically(directory);
+  }
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const leftover = LEFTOVER.exec(name);
+    if (leftover !== null && Number(leftover[1]) !== process.pid) {
+      await rm(join(root, name), { recursive: true, force: true });
+    } else if (/^step-\d+$/.test(name) && !(await pathExists(join(root, name, MANIFEST_FILE)))) {
+      await removeDirectoryAtomically(join(root, name));
+    }
   }
 }
 

@@ -125,10 +125,12 @@ export function maskSpans(
         tf.mul(tf.randomUniform(shape, 0, 1, 'float32', fallbackSeed), startable),
         tf.sub(startable, 1),
       );
-      const fallback = tf.logicalAnd(
-        tf.oneHot(tf.argMax(scores, 1), length).cast('bool'),
-        canStart,
+      // A one-hot of the best score by comparison: tf.oneHot refuses depth 1 (one-step clips).
+      const best = tf.equal(
+        tf.range(0, length, 1, 'int32').reshape([1, length]),
+        tf.argMax(scores, 1).reshape([batchSize, 1]),
       );
+      const fallback = tf.logicalAnd(best, canStart);
       starts = tf.logicalOr(starts, tf.logicalAnd(fallback, hasNone));
     }
     const startValues = starts.cast('float32') as tf.Tensor2D;

@@ -151,11 +151,12 @@ export function maskTokens(
       selectCount = tf.minimum(selectCount, options.maxPredictions);
     const sortedScores = tf.topk(scores, length, true).values;
     const lastIndex = tf.sub(selectCount, 1).cast('int32');
-    const threshold = tf.sum(
-      tf.mul(sortedScores, tf.oneHot(lastIndex, length).cast('float32')),
-      1,
-      true,
+    // A one-hot of lastIndex by comparison: tf.oneHot refuses depth 1 (sequences of one token).
+    const atLastIndex = tf.equal(
+      tf.range(0, length, 1, 'int32').reshape([1, length]),
+      lastIndex.reshape([batchSize, 1]),
     );
+    const threshold = tf.sum(tf.mul(sortedScores, atLastIndex.cast('float32')), 1, true);
     const selected = tf.logicalAnd(
       tf.logicalAnd(maskable, tf.greaterEqual(scores, threshold)),
       tf.greater(selectCount, 0).reshape([batchSize, 1]),
