@@ -16,6 +16,11 @@ export type MethodData = {
   readonly source: BatchSourceV1<unknown> & { readonly batchesPerEpoch?: number };
   /** One example's shape, e.g. `[28, 28, 1]`: the encoder's input shape. */
   readonly inputShape: readonly number[];
+  /**
+   * Encoder options the data fixes (e.g. a text method's `sequenceLength`, `vocabularySize` and
+   * `paddingId` from its tokenizer); they win over the run's `encoderOptions`.
+   */
+  readonly encoderOptions?: Readonly<Record<string, unknown>>;
   /** What is recorded in checkpoints as the dataset. */
   readonly reference: JsonValue;
   /** What else the objective needs from the data (e.g. CLIP's tokenizer). */

@@ -2,44 +2,59 @@ import type { EncoderConfigV1, EncoderFactory, TokenizerV1 } from '@selfsup/core
 import { UsageError } from '../commands/parse-flags';
 
 /**
- * The "input shape" a text method's data gives its encoder: `[sequenceLength, vocabularySize,
- * paddingId]`. `selfsup pretrain` builds every encoder from the data's input shape and the run's
- * `encoderOptions`; a text encoder also needs the tokenizer's vocabulary size and padding id,
- * which only the data knows, so they travel in the shape. The factories of
- * {@link textEncoderFactories} read them back; the encoders they build are core's `'transformer'`
- * (or ELMo's own type), so checkpoints record and reload the real configuration.
+ * The encoder options a text method's data fixes: the sequence length, and the tokenizer's
+ * vocabulary size and padding id, which only the data knows. `selfsup pretrain` merges them over
+ * the run's `encoderOptions` (`MethodData.encoderOptions`); the factories of
+ * {@link textEncoderFactories} read them. The encoders they build are core's `'transformer'` (or
+ * ELMo's own type), so checkpoints record and reload the real configuration.
  *
  * @param sequenceLength tokens per sequence.
  * @param tokenizer the run's tokenizer.
- * @returns the shape.
- * @example textInputShape(64, tokenizer); // [64, 2000, 0]
+ * @returns `{ sequenceLength, vocabularySize, paddingId }`.
+ * @example textEncoderOptions(64, tokenizer); // { sequenceLength: 64, vocabularySize: 2000, paddingId: 0 }
  */
-export function textInputShape(sequenceLength: number, tokenizer: TokenizerV1): number[] {
-  return [sequenceLength, tokenizer.vocabularySize, tokenizer.specialTokens.padding ?? 0];
+export function textEncoderOptions(
+  sequenceLength: number,
+  tokenizer: TokenizerV1,
+): { sequenceLength: number; vocabularySize: number; paddingId: number } {
+  return {
+    sequenceLength,
+    vocabularySize: tokenizer.vocabularySize,
+    paddingId: tokenizer.specialTokens.padding ?? 0,
+  };
 }
 
-/** The sequence length, vocabulary size and padding id of a config built by `selfsup pretrain`. */
-function readTextShape(config: EncoderConfigV1, type: string) {
+function readTextOptions(config: EncoderConfigV1, type: string) {
   const {
     type: _type,
-    inputShape,
+    inputShape: _inputShape,
+    sequenceLength,
+    vocabularySize,
+    paddingId,
     ...options
   } = config as EncoderConfigV1 & {
     inputShape?: unknown;
+    sequenceLength?: unknown;
+    vocabularySize?: unknown;
+    paddingId?: unknown;
   };
-  if (!Array.isArray(inputShape) || inputShape.length !== 3) {
+  if (typeof sequenceLength !== 'number' || typeof vocabularySize !== 'number') {
     throw new UsageError(
       `The '${type}' encoder is for text methods (bert, gpt, elmo): use it with \`selfsup pretrain ${type}\`.`,
     );
   }
-  const [sequenceLength, vocabularySize, paddingId] = inputShape as [number, number, number];
-  return { sequenceLength, vocabularySize, paddingId, options };
+  return {
+    sequenceLength,
+    vocabularySize,
+    paddingId: typeof paddingId === 'number' ? paddingId : 0,
+    options,
+  };
 }
 
 /**
  * The CLI's text encoder types: `'bert'` (BERT's bidirectional Transformer, `createBertEncoder`)
  * `'gpt'` (GPT's causal Transformer with its initialisation and frozen biases, the encoder of
- * `createGpt`) or `'elmo'` (ELMo's biLSTM language model, `createElmo`, its own type). Their `create` takes the run's `encoderOptions` plus the {@link textInputShape}; the
+ * `createGpt`) or `'elmo'` (ELMo's biLSTM language model, `createElmo`, its own type). Their `create` takes the run's `encoderOptions` plus the {@link textEncoderOptions}; the
  * encoders they build are core Transformer encoders, which core reloads without these factories.
  *
  * @param kind which type.
@@ -58,13 +73,12 @@ export async function textEncoderFactories(
     return {
       [elmoEncoderType]: {
         create: (config) => {
-          const { inputShape } = config as { inputShape?: unknown };
-          if (!Array.isArray(inputShape)) {
+          if (!('sequenceLength' in config)) {
             // A saved config (reloading): the vocabulary is in it.
             const { type: _type, ...saved } = config;
             return ElmoBiLm.create(saved as never);
           }
-          const { vocabularySize, paddingId, options } = readTextShape(config, 'elmo');
+          const { vocabularySize, paddingId, options } = readTextOptions(config, 'elmo');
           return ElmoBiLm.create({ ...options, vocabularySize, paddingId } as never);
         },
         fromModel: (model, config) => ElmoBiLm.fromModel(model, config),
@@ -77,7 +91,7 @@ export async function textEncoderFactories(
     return {
       bert: {
         create: (config) => {
-          const { sequenceLength, vocabularySize, paddingId, options } = readTextShape(
+          const { sequenceLength, vocabularySize, paddingId, options } = readTextOptions(
             config,
             'bert',
           );
@@ -96,7 +110,7 @@ export async function textEncoderFactories(
   return {
     gpt: {
       create: (config) => {
-        const { sequenceLength, vocabularySize, options } = readTextShape(config, 'gpt');
+        const { sequenceLength, vocabularySize, options } = readTextOptions(config, 'gpt');
         // GPT's tied output has no weights of its own: the objective built here holds only the encoder.
         return createGpt({ ...options, blockSize: sequenceLength, vocabularySize }).encoder;
       },

@@ -3,7 +3,7 @@ import type { TokenizerV1 } from '@selfsup/core';
 import { UsageError } from '../commands/parse-flags';
 import { loadTextDocuments } from './load-text-documents';
 import type { MethodData } from './method-definition';
-import { textInputShape } from './text-encoders';
+import { textEncoderOptions } from './text-encoders';
 
 /** The file of a text run directory that holds its tokenizer. */
 export const TEXT_TOKENIZER_FILE = 'tokenizer.json';
@@ -59,7 +59,8 @@ export async function prepareTokenData(
   }
   return {
     source: makeSource(ids, tokenizer),
-    inputShape: textInputShape(request.sequenceLength, tokenizer),
+    inputShape: [request.sequenceLength],
+    encoderOptions: textEncoderOptions(request.sequenceLength, tokenizer),
     reference: {
       id: request.data,
       split: 'train',

@@ -98,7 +98,7 @@ export async function runPretrain(
     });
     const encoder = buildEncoder(
       settings.encoder,
-      settings.encoderOptions,
+      { ...settings.encoderOptions, ...data.encoderOptions },
       data.inputShape,
       settings.seed,
       encoders,
