@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../spec/json';
-import { jsonValueSchema } from '../spec/json-schema';
+import { jsonObjectSchema, jsonValueSchema } from '../spec/json-schema';
+import type { WorkloadReference } from './data-parallel/data-parallel-options';
 import type { ScheduleName } from './learning-rate-schedule';
 import type { OptimizerName } from './optimizers/optimizer';
 import type { PretrainProgressEvent } from './pretrain-progress-event';
@@ -67,6 +68,19 @@ export type PretrainOptions = {
   readonly dataset?: JsonValue;
   /** A reference to the tokenizer, recorded in checkpoints. */
   readonly tokenizer?: JsonValue;
+  /**
+   * Worker threads that train data-parallel (Node only): each builds the objective from
+   * `workload`, trains on `batch / workers` examples of every batch and all-reduces its
+   * gradients, so the run computes what one worker computes on the whole batch. `1` is the
+   * single-threaded loop. Recorded in checkpoints; a resumed run uses the recorded count unless
+   * this is set (any count resumes any run: see `pretrain()`).
+   * @default 1, or the count recorded in the checkpoint that `resume` continues
+   */
+  readonly workers?: number;
+  /** How each worker builds the objective (module URL, export, JSON options); required when `workers` > 1. */
+  readonly workload?: WorkloadReference;
+  /** The workers' entry module, for bundlers. @default `data-parallel-worker.js` beside the built `@selfsup/core` */
+  readonly workerEntry?: string | URL;
 };
 
 const jsonValue = jsonValueSchema;
@@ -115,6 +129,15 @@ export const pretrainOptionsSchema = z
     resume: z.union([z.boolean(), z.string().min(1)]).default(false),
     dataset: jsonValue.optional(),
     tokenizer: jsonValue.optional(),
+    workers: z.number().int().positive().optional(),
+    workload: z
+      .strictObject({
+        module: z.string().min(1),
+        exportName: z.string().min(1),
+        options: jsonObjectSchema.optional(),
+      })
+      .optional(),
+    workerEntry: z.union([z.string().min(1), z.instanceof(URL)]).optional(),
   })
   .refine((options) => !(options.steps !== undefined && options.epochs !== undefined), {
     message: 'give steps or epochs, not both',
@@ -122,6 +145,16 @@ export const pretrainOptionsSchema = z
   .refine((options) => options.minimumLearningRate <= options.learningRate, {
     message: 'minimumLearningRate must not exceed learningRate',
     path: ['minimumLearningRate'],
+  })
+  .refine((options) => (options.workers ?? 1) === 1 || options.workload !== undefined, {
+    message:
+      'more than one worker needs workload: { module, exportName, options }, from which every worker thread builds its copy of the objective (the objective object cannot be sent to a thread)',
+    path: ['workload'],
+  })
+  .refine((options) => (options.workers ?? 1) === 1 || options.accumulationSteps === 1, {
+    message:
+      'data-parallel training does not accumulate micro-batches yet: set accumulationSteps to 1 and use a batch accumulationSteps times larger (the workers split it)',
+    path: ['accumulationSteps'],
   })
   .refine((options) => options.resume !== true || options.checkpoint !== undefined, {
     message:

@@ -16,6 +16,8 @@ export type PretrainResult = {
   readonly checkpoint?: string;
   /** The checkpoint this call resumed from. */
   readonly resumedFrom?: string;
+  /** Worker threads that trained (1: this thread); see `PretrainOptions.workers`. */
+  readonly workers: number;
   /** Why the loop ended: the step count was reached, or the (non-resumable) data ran out. */
   readonly stoppedBy: 'steps' | 'data-exhausted';
 };

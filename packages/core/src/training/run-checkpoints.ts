@@ -34,6 +34,8 @@ export type RestoredRun = {
   readonly step: number;
   readonly dataPosition: number;
   readonly randomState: readonly number[] | null;
+  /** The worker count the run recorded (`training.workers`); null for checkpoints written before it was recorded. */
+  readonly workers: number | null;
 };
 
 /**
@@ -45,7 +47,7 @@ export type RestoredRun = {
  * @param objective the objective to restore into.
  * @param optimizer the fresh optimizer to restore into.
  * @param expected the run's seed and accumulation steps.
- * @returns the step, data position and RNG state to continue from.
+ * @returns the step, data position, RNG state and worker count to continue from.
  * @example const run = await restoreRunCheckpoint('./runs/a', objective, optimizer, { seed: 0, accumulationSteps: 1 });
  */
 export async function restoreRunCheckpoint(
@@ -83,6 +85,10 @@ export async function restoreRunCheckpoint(
     step: manifest.step,
     dataPosition: manifest.dataPosition,
     randomState: manifest.randomState,
+    workers:
+      typeof manifest.training?.workers === 'number' && Number.isInteger(manifest.training.workers)
+        ? manifest.training.workers
+        : null,
   };
 }
 

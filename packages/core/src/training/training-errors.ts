@@ -35,6 +35,10 @@ export class NonFiniteLossError extends Error {
   readonly step: number;
   /** The last good checkpoint, if any. */
   readonly lastCheckpoint: string | undefined;
+  /** What was not finite, e.g. `loss (NaN)`. */
+  readonly what: string;
+  /** The learning rate of the failing step. */
+  readonly learningRate: number;
 
   /**
    * @param step the failing step.
@@ -58,5 +62,7 @@ export class NonFiniteLossError extends Error {
     this.name = 'NonFiniteLossError';
     this.step = step;
     this.lastCheckpoint = lastCheckpoint;
+    this.what = what;
+    this.learningRate = learningRate;
   }
 }

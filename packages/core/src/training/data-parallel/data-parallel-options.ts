@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../spec/json';
 import type { PretrainOptions } from '../pretrain-options';
+import type { ReplicaState } from './replica-state';
 
 /**
  * Where a worker finds the objective to train: a module it imports and the export it calls with
@@ -31,6 +32,9 @@ export type DataParallelTrainingOptions = Omit<
   | 'prefetch'
   | 'dataset'
   | 'tokenizer'
+  | 'workers'
+  | 'workload'
+  | 'workerEntry'
 > & {
   /** Optimizer steps of the whole run (drives the learning-rate schedule). */
   readonly steps: number;
@@ -51,6 +55,13 @@ export type DataParallelTrainerOptions = {
    * @default `data-parallel-worker.js` beside the built `@selfsup/core` bundle
    */
   readonly workerEntry?: string | URL;
+  /**
+   * Start every replica from this state at this step instead of from the workload's own initial
+   * weights (`pretrain()` passes the main-thread objective's, restored from a checkpoint when it
+   * resumes); the replicas then need not build identical initial weights.
+   * @default the workload's weights, checked to be identical on every replica, at step 0
+   */
+  readonly initialState?: { readonly state: ReplicaState; readonly step: number };
   /** How long a worker waits at a barrier for the others before failing. @default 600000 ms */
   readonly barrierTimeoutMilliseconds?: number;
   /**

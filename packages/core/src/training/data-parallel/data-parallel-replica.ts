@@ -7,13 +7,15 @@ import { createOptimizer } from '../optimizers/create-optimizer';
 import type { Optimizer, TrainableParameter } from '../optimizers/optimizer';
 import { type PretrainSettings, parsePretrainOptions } from '../pretrain-options';
 import { collectTrainableParameters } from '../trainable-parameters';
-import { NonFiniteLossError } from '../training-errors';
 import type { DataParallelTrainingOptions } from './data-parallel-options';
+import { type ReplicaState, readReplicaState, writeReplicaState } from './replica-state';
 import type { SharedMemoryGroup } from './shared-memory-group';
 import { objectiveVariables, weightsChecksum } from './weights-checksum';
 
 /** What {@link DataParallelReplica.step} measures and returns (identical on every rank except the times). */
 export type ReplicaStepResult = {
+  /** False when the loss or the gradient norm was not finite: no update was applied (as `pretrain()`). */
+  readonly updated: boolean;
   readonly loss: number;
   readonly gradientNorm: number;
   readonly metrics: Record<string, number>;
@@ -39,7 +41,8 @@ function checkScalar(method: string, what: string, tensor: tf.Tensor): void {
  * shard with the step context `{ step, seed: deriveSeed(seed, step) }`; then one all-reduce of
  * `[gradients…, presence flags, loss, metrics]`; the average over workers (the mean of equal
  * shards' mean gradients is the whole batch's gradient); the global norm, the clip, the
- * non-finite check, the optimizer update with the scheduled rate, and `doAfterStep`. Every rank
+ * non-finite check (a non-finite loss or norm skips the update and returns `updated: false`), the
+ * optimizer update with the scheduled rate, and `doAfterStep`. Every rank
  * computes the same sums in the same order, so replicas stay bit-identical without broadcasting
  * weights ({@link DataParallelReplica.checksum} verifies it).
  */
@@ -188,32 +191,29 @@ export class DataParallelReplica {
       return { gradients: clipped, norm };
     });
     let gradientNorm: number;
+    let updated = false;
     try {
       gradientNorm = norm.dataSync()[0] as number;
-      if (!Number.isFinite(loss))
-        throw new NonFiniteLossError(step, `loss (${loss})`, undefined, learningRate);
-      if (!Number.isFinite(gradientNorm))
-        throw new NonFiniteLossError(
-          step,
-          `gradient norm (${gradientNorm})`,
-          undefined,
-          learningRate,
-        );
-      this.optimizer.applyGradients(parameters, gradients, learningRate);
+      // Every rank sees the same sums, so every rank skips a non-finite step alike.
+      if (Number.isFinite(loss) && Number.isFinite(gradientNorm)) {
+        this.optimizer.applyGradients(parameters, gradients, learningRate);
+        updated = true;
+      }
     } finally {
       tf.dispose(gradients);
       norm.dispose();
     }
-    objective.doAfterStep?.(context);
-    const updated = performance.now();
+    if (updated) objective.doAfterStep?.(context);
+    const finished = performance.now();
     return {
+      updated,
       loss,
       gradientNorm,
       metrics,
       learningRate,
       computeMilliseconds: computed - started,
       exchangeMilliseconds: exchanged - computed,
-      updateMilliseconds: updated - exchanged,
+      updateMilliseconds: finished - exchanged,
     };
   }
 
@@ -229,6 +229,25 @@ export class DataParallelReplica {
       values.set(parameter.variable.dataSync() as Float32Array, this.offsets[index] as number);
     });
     return values;
+  }
+
+  /** The replica's weights, optimizer state and objective state (see {@link readReplicaState}). */
+  readState(): ReplicaState {
+    return readReplicaState(this.objective as ObjectiveV1<never>, this.optimizer);
+  }
+
+  /**
+   * Overwrites the replica's weights, optimizer state and objective state.
+   *
+   * @param state a state read on the main thread or from another replica.
+   */
+  writeState(state: ReplicaState): void {
+    writeReplicaState(
+      this.objective as ObjectiveV1<never>,
+      this.optimizer,
+      state,
+      `Data-parallel worker ${this.group.rank}'s objective`,
+    );
   }
 
   /** Frees the optimizer state and the objective. */

@@ -1,7 +1,9 @@
+import { NonFiniteLossError } from '../training-errors';
 import { splitBatch, transferablesOf } from './batch-shards';
 import type { DataParallelStepResult, DataParallelTrainerOptions } from './data-parallel-options';
 import { DataParallelPool } from './data-parallel-pool';
 import type { ReplicaStepResult } from './data-parallel-replica';
+import type { ReplicaState } from './replica-state';
 
 /** A running data-parallel training: N replicas kept in sync by all-reduced gradients. */
 export type DataParallelTrainer = {
@@ -15,11 +17,19 @@ export type DataParallelTrainer = {
   readonly nextStep: number;
   /**
    * Trains one step: splits the batch evenly across the workers (in order), and returns the loss
-   * of the whole batch. The batch is not disposed.
+   * of the whole batch. The batch is not disposed. Throws a `NonFiniteLossError` (no update
+   * applied, the step is not counted) when the loss or the gradient norm is not finite.
    */
   trainStep(batch: unknown): Promise<DataParallelStepResult>;
   /** Every replica's weights checksum (every weight, moving statistics too), by rank; all equal while the replicas are in sync. */
   checksums(): Promise<number[]>;
+  /** Rank 0's weights (all of them), optimizer state and objective state: what a checkpoint saves. */
+  readState(): Promise<ReplicaState>;
+  /**
+   * Overwrites every replica's weights, optimizer state and objective state, and sets the next
+   * step (a resumed run); then checks that the replicas agree.
+   */
+  writeState(state: ReplicaState, nextStep: number): Promise<void>;
   /** Rank 0's trainable weights, flattened in parameter order. */
   readWeights(): Promise<Float32Array>;
   /** Stops the workers (frees their replicas). */
@@ -46,9 +56,14 @@ export type DataParallelTrainer = {
  * through the group the workload export receives. `workers: 1` is the single-worker fallback
  * (same code path, no peer).
  *
- * @param options workers, workload, training options, backend, worker entry.
+ * `pretrain({ workers, workload })` is the public entry built on it: it starts the replicas from
+ * the caller's objective (`initialState`), and copies their state back (`readState`) at
+ * checkpoints and at the end.
+ *
+ * @param options workers, workload, training options, backend, worker entry, initial state.
  * @returns a started trainer; call `close()` when done.
- * @throws Error when the replicas' initial weights differ (the workload is not deterministic).
+ * @throws Error when the replicas' initial weights differ (the workload is not deterministic)
+ * and no `initialState` is given, or when `initialState` does not fit the workload's model.
  * @example
  * const trainer = await createDataParallelTrainer({
  *   workers: 2,
@@ -78,7 +93,7 @@ export async function createDataParallelTrainer(
     }>(() => ({ type: 'setup', workload, training }));
     const first = setups[0] as (typeof setups)[number];
     const differing = setups.findIndex((setup) => setup.checksum !== first.checksum);
-    if (differing !== -1) {
+    if (differing !== -1 && options.initialState === undefined) {
       throw new Error(
         `The replicas start from different weights (worker 0 checksum ${first.checksum}, worker ${differing} ${setups[differing]?.checksum}): ` +
           `the workload export '${workload.exportName}' must build identical weights from identical options (seed every initializer, e.g. with deriveSeed).`,
@@ -86,21 +101,34 @@ export async function createDataParallelTrainer(
     }
     await pool.ensureCapacity(first.exchangeSize + 64);
     let nextStep = 0;
+    let initialChecksum = first.checksum;
     const verifyEvery = options.verifyEverySteps ?? 100;
-    const verify = async (): Promise<void> => {
-      const checksums = await pool.request<number>(() => ({ type: 'checksum' }));
-      const differing = checksums.findIndex((checksum) => checksum !== checksums[0]);
+    const verify = async (checksums?: number[]): Promise<number> => {
+      const sums = checksums ?? (await pool.request<number>(() => ({ type: 'checksum' })));
+      const differing = sums.findIndex((checksum) => checksum !== sums[0]);
       if (differing !== -1) {
         throw new Error(
-          `After step ${nextStep}, worker ${differing}'s weights differ from worker 0's (checksums ${checksums.join(', ')}): ` +
+          `After step ${nextStep}, worker ${differing}'s weights differ from worker 0's (checksums ${sums.join(', ')}): ` +
             'the objective is not deterministic across replicas (randomness that is not derived from the step seed, or a batch-coupled operation without allReduceSum/allGather).',
         );
       }
+      return sums[0] as number;
     };
+    const writeState = async (state: ReplicaState, step: number): Promise<void> => {
+      if (!Number.isInteger(step) || step < 0)
+        throw new RangeError(`The next step must be an integer ≥ 0, got ${step}.`);
+      const checksums = await pool.request<number>(() => ({ type: 'write-state', state }));
+      nextStep = step;
+      initialChecksum = await verify(checksums);
+    };
+    if (options.initialState !== undefined)
+      await writeState(options.initialState.state, options.initialState.step);
     return {
       workers,
       parameterCount: first.parameterCount,
-      initialChecksum: first.checksum,
+      get initialChecksum() {
+        return initialChecksum;
+      },
       get nextStep() {
         return nextStep;
       },
@@ -111,9 +139,15 @@ export async function createDataParallelTrainer(
           (rank) => ({ type: 'step', step, shard: shards[rank] as (typeof shards)[number] }),
           (rank) => transferablesOf(shards[rank] as (typeof shards)[number]),
         );
+        const lead = results[0] as ReplicaStepResult;
+        if (!lead.updated) {
+          const what = Number.isFinite(lead.loss)
+            ? `gradient norm (${lead.gradientNorm})`
+            : `loss (${lead.loss})`;
+          throw new NonFiniteLossError(step, what, undefined, lead.learningRate);
+        }
         nextStep++;
         if (verifyEvery > 0 && nextStep % verifyEvery === 0) await verify();
-        const lead = results[0] as ReplicaStepResult;
         const slowest = (pick: (result: ReplicaStepResult) => number): number =>
           Math.max(...results.map(pick));
         return {
@@ -128,6 +162,11 @@ export async function createDataParallelTrainer(
         };
       },
       checksums: () => pool.request<number>(() => ({ type: 'checksum' })),
+      async readState(): Promise<ReplicaState> {
+        const [state] = await pool.request<ReplicaState | null>(() => ({ type: 'read-state' }));
+        return state as ReplicaState;
+      },
+      writeState,
       async readWeights(): Promise<Float32Array> {
         const [weights] = await pool.request<Float32Array>(() => ({ type: 'read-weights' }));
         return weights as Float32Array;

@@ -4,6 +4,7 @@ import type { ObjectiveV1 } from '../../spec/objective-v1';
 import { type BatchData, batchFromData } from './batch-shards';
 import type { DataParallelTrainingOptions, WorkloadReference } from './data-parallel-options';
 import { DataParallelReplica } from './data-parallel-replica';
+import type { ReplicaState } from './replica-state';
 import { type ExchangeBuffers, SharedMemoryGroup } from './shared-memory-group';
 
 /** What the coordinator passes to each worker at start (`workerData`). */
@@ -33,6 +34,8 @@ export type DataParallelRequest =
     }
   | { readonly id: number; readonly type: 'step'; readonly step: number; readonly shard: BatchData }
   | { readonly id: number; readonly type: 'checksum' }
+  | { readonly id: number; readonly type: 'read-state' }
+  | { readonly id: number; readonly type: 'write-state'; readonly state: ReplicaState }
   | { readonly id: number; readonly type: 'read-weights' }
   | { readonly id: number; readonly type: 'close' };
 
@@ -66,7 +69,8 @@ async function importExport(
 /**
  * Runs the worker side of data-parallel training: answers the coordinator's requests (start the
  * backend, build the replica from a {@link WorkloadReference}, train steps on shards, report
- * checksums and weights, run a function with the group) until it is closed.
+ * checksums and weights, read and write the replica's state, run a function with the group) until
+ * it is closed.
  *
  * Call it from a worker thread's entry module (`data-parallel-worker-entry`); it does nothing on
  * the main thread. Requests are handled one at a time, in order. When a request fails, the worker
@@ -135,6 +139,12 @@ export async function runDataParallelWorker(): Promise<void> {
         }
       }
       case 'checksum':
+        return requireReplica().checksum();
+      case 'read-state':
+        // The replicas are identical: only rank 0 copies its state out.
+        return data.rank === 0 ? requireReplica().readState() : null;
+      case 'write-state':
+        requireReplica().writeState(request.state);
         return requireReplica().checksum();
       case 'read-weights':
         return requireReplica().readWeights();

@@ -1,5 +1,6 @@
 export type { BatchData, TensorData } from './batch-shards';
 export { batchFromData, splitBatch } from './batch-shards';
+export { checkDataParallelSupport } from './check-data-parallel-support';
 export type { CollectiveGroup } from './collective-ops';
 export { allGather, allReduceSum } from './collective-ops';
 export type {
@@ -15,6 +16,8 @@ export { DataParallelReplica } from './data-parallel-replica';
 export type { DataParallelTrainer } from './data-parallel-trainer';
 export { createDataParallelTrainer } from './data-parallel-trainer';
 export { runDataParallelWorker } from './data-parallel-worker';
+export type { ReplicaState } from './replica-state';
+export { readReplicaState, tensorToData, writeReplicaState } from './replica-state';
 export type { ExchangeBuffers } from './shared-memory-group';
 export {
   abortExchange,

@@ -14,6 +14,8 @@ export type TinyGptOptions = {
   readonly seed?: number;
   /** Test only: add the worker's rank to the seed, so replicas differ (must be refused). */
   readonly seedByRank?: boolean;
+  /** Test only: the loss of this step is NaN (to test the non-finite stop). */
+  readonly nanAtStep?: number;
 };
 
 /**
@@ -38,6 +40,7 @@ export function createTinyGpt(
     embeddingSize = 16,
     seed = 1,
     seedByRank = false,
+    nanAtStep,
   } = options;
   const encoder = createTransformerEncoder({
     vocabularySize,
@@ -61,7 +64,7 @@ export function createTinyGpt(
       embeddingSize,
       seed,
     }),
-    doLoss(batch) {
+    doLoss(batch, context) {
       return tf.tidy(() => {
         const [rows, columns] = batch.shape;
         const length = columns - 1;
@@ -71,7 +74,8 @@ export function createTinyGpt(
         const flat = tf.reshape(features, [rows * length, embeddingSize]) as tf.Tensor2D;
         const logits = tf.matMul(flat, encoder.getTokenEmbeddings(), false, true);
         const labels = tf.oneHot(targets, vocabularySize).cast('float32');
-        return { loss: tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar };
+        const loss = tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+        return { loss: context.step === nanAtStep ? loss.mul(Number.NaN) : loss };
       });
     },
     dispose: () => encoder.dispose(),
