@@ -17,7 +17,7 @@
 //   node scripts/elmo-full-run.mjs --max-minutes 45
 //   node scripts/elmo-full-run.mjs --smoke            # ≤ 2 min: tiny tokenizer, model and subsets
 //
-// Flags: --max-minutes M (45; the whole run, pretraining gets 60% of it), --vocabulary-size N
+// Flags: --max-minutes M (45, smoke 1.5; the whole run, pretraining gets 60% of it), --vocabulary-size N
 // (4000), --size D (128), --layers L (2), --block-size T (64), --batch-size B (32),
 // --learning-rate X (3e-3), --max-tokens N (128, tokens kept per message for the probe),
 // --probe-epochs N (40), --seed N (0), --backend wasm|cpu|node (wasm), --out FILE, --smoke, --quiet.
@@ -100,7 +100,7 @@ function parseFlags() {
   }
   return {
     smoke,
-    maxMinutes: number('max-minutes', 45, 0.5, false),
+    maxMinutes: number('max-minutes', smoke ? 1.5 : 45, 0.5, false),
     vocabularySize: number('vocabulary-size', smoke ? 600 : 4000, 50),
     size: number('size', smoke ? 32 : 128, 1),
     layers: number('layers', 2, 1),

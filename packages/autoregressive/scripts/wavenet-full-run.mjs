@@ -8,7 +8,7 @@
 //   node scripts/wavenet-full-run.mjs --max-minutes 45
 //   node scripts/wavenet-full-run.mjs --smoke            # tiny model, ~1–2 min: shows it works
 //
-// Flags: --max-minutes M (45: everything, training takes what generation and the classifier leave),
+// Flags: --max-minutes M (45, smoke 1.5: everything, training takes what generation and the classifier leave),
 // --steps N (auto: fitted to the budget from a timing probe), --layers N (10), --channels N (32),
 // --skip-channels N (64), --dilation-cycle N (10), --batch-size N (4), --crop N (4096 samples),
 // --learning-rate X (2e-3), --warmup N (100), --classes LIST (0,1,2,3,4,5,6,7: class ids of
@@ -65,7 +65,7 @@ function parseFlags() {
   try {
     ({ values } = parseArgs({
       options: {
-        'max-minutes': { type: 'string', default: '45' },
+        'max-minutes': { type: 'string' },
         steps: { type: 'string', default: 'auto' },
         layers: { type: 'string' },
         channels: { type: 'string' },
@@ -129,9 +129,9 @@ function parseFlags() {
       fail(`--${name} must be an integer ≥ ${minimum}, got '${raw}'.`);
     return value;
   };
-  const positive = (name) => {
-    const value = Number(values[name]);
-    if (!(value > 0)) fail(`--${name} must be > 0, got '${values[name]}'.`);
+  const positive = (name, raw = values[name]) => {
+    const value = Number(raw);
+    if (!(value > 0)) fail(`--${name} must be > 0, got '${raw}'.`);
     return value;
   };
   const classes = values.classes.split(',').map((part) => Number(part.trim()));
@@ -151,7 +151,8 @@ function parseFlags() {
     fail(`--steps must be 'auto' or a positive integer, got '${values.steps}'.`);
   return {
     smoke,
-    maxMinutes: positive('max-minutes'),
+    // The smoke run's whole budget is 1.5 min unless --max-minutes says otherwise.
+    maxMinutes: positive('max-minutes', values['max-minutes'] ?? (smoke ? '1.5' : '45')),
     steps,
     model: {
       layers: integer('layers', 1),
