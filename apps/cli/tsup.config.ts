@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { selfsup: 'src/selfsup.ts' },
+  // cli-workload.js: what `selfsup pretrain --workers N` worker threads import to build the
+  // objective (plain JavaScript beside selfsup.js; see src/pretrain/workload-reference.ts).
+  entry: { selfsup: 'src/selfsup.ts', 'cli-workload': 'src/pretrain/cli-workload.ts' },
   format: ['esm'],
   sourcemap: true,
   clean: true,

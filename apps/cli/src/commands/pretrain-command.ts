@@ -3,6 +3,7 @@ import { loadConfigFile } from '../config/load-config-file';
 import { type PretrainConfig, pretrainConfigSchema } from '../config/pretrain-config';
 import { createCommandOutput } from '../io/command-output';
 import { findMethod, methods } from '../methods/method-registry';
+import { checkWorkers, recordedWorkers } from '../pretrain/data-parallel-workers';
 import { readRunFile, resolvePretrainSettings } from '../pretrain/pretrain-settings';
 import { parseBackend, parseJsonObject } from './common-flags';
 import { parsePositiveInteger, parsePositiveNumber, UsageError } from './parse-flags';
@@ -54,6 +55,10 @@ function flagsToConfig(flags: Record<string, unknown>): PretrainConfig {
       : parsePositiveInteger(flags.checkpointEvery, '--checkpoint-every'),
   );
   set('out', flags.out === undefined ? undefined : String(flags.out));
+  set(
+    'workers',
+    flags.workers === undefined ? undefined : parsePositiveInteger(flags.workers, '--workers'),
+  );
   set('backend', parseBackend(flags.backend));
   if (config.steps !== undefined && config.epochs !== undefined) {
     throw new UsageError('Give --steps or --epochs, not both.');
@@ -90,10 +95,15 @@ export function registerPretrainCommand(cli: CAC): void {
     .option('--force', 'Delete and replace an existing --out')
     .option('--config <file>', 'YAML or JSON config (keys: the flags in camelCase); flags win')
     .option('--backend <name>', 'Force a backend: node-gpu, node, wasm, cpu')
+    .option(
+      '--workers <n>',
+      'Data-parallel worker threads, each on batch-size/N examples (default 1; --resume: the checkpoint’s); gpt, elmo, wavenet, bert, mae, pixelcnn',
+    )
     .option('--json', 'Print the result as one JSON document (progress and logs go to stderr)')
     .option('--quiet', 'No logs or progress')
     .example('selfsup pretrain simclr --data mnist --steps 500 --out runs/simclr')
     .example('selfsup pretrain simclr --out runs/simclr --resume')
+    .example('selfsup pretrain gpt --workers 2 --out runs/gpt')
     .action(async (method: string, flags: Record<string, unknown>) => {
       const output = createCommandOutput(flags);
       const fromFlags = flagsToConfig(flags);
@@ -108,10 +118,17 @@ export function registerPretrainCommand(cli: CAC): void {
         if (out === undefined) {
           throw new UsageError('--resume needs --out <dir>: the run directory to continue.');
         }
-        layers.push(readRunFile(out));
+        // The worker count of a resumed run is the checkpoint's (core's rule), unless given again.
+        const { workers: startedWith, ...saved } = readRunFile(out);
+        layers.push(saved);
+        if (fromFlags.workers === undefined && fromFile.workers === undefined) {
+          layers.push({ workers: recordedWorkers(out) ?? startedWith ?? 1 });
+        }
       }
       layers.push(fromFile, fromFlags);
       const settings = resolvePretrainSettings(method, layers);
+      // Refused counts fail here, before any data is loaded.
+      checkWorkers(findMethod(method), settings.workers, settings.batchSize);
       const runOptions = { resume, force: Boolean(flags.force), output };
       // Methods that are not an ObjectiveV1 (Word2Vec, GloVe) bring their own trainer.
       const ownTrainer = findMethod(method).train;

@@ -35,6 +35,13 @@ export const pretrainConfigSchema = z.strictObject({
   checkpointEvery: z.number().int().positive().optional(),
   /** The output directory. */
   out: z.string().min(1).optional(),
+  /**
+   * Data-parallel worker threads (core's `pretrain({ workers })`): each trains on
+   * `batchSize / workers` examples of every batch, on its own wasm instance. Methods without batch
+   * coupling only (see the README). On `--resume`, absent means the count the checkpoint recorded.
+   * @default 1
+   */
+  workers: z.number().int().positive().optional(),
   /** The tfjs backend to force. */
   backend: z.enum(['node-gpu', 'node', 'wasm', 'cpu']).optional(),
 });

@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import type { ObjectiveV1, TokenizerV1, TransformerEncoder } from '@selfsup/core';
 import { z } from 'zod';
 import { UsageError } from '../commands/parse-flags';
 import type { MethodDefinition } from './method-definition';
 import { textEncoderFactories } from './text-encoders';
-import { prepareTokenData } from './text-method-data';
+import { prepareTokenData, TEXT_TOKENIZER_FILE } from './text-method-data';
 
 /**
  * `selfsup pretrain bert`: BERT masked language modelling (Devlin et al. 2019) on a text dataset:
@@ -23,6 +24,14 @@ export const bertMethod: MethodDefinition = {
   defaultEncoderOptions: { embeddingSize: 64, layers: 2, heads: 2 },
   defaultBatchSize: 16,
   defaultLearningRate: 1e-3,
+  dataParallel: {
+    kind: 'in-distribution',
+    note: 'the masked-token loss is a mean over the masked tokens of each shard (their count varies) and each shard draws its masks from the step seed, so it matches one worker in distribution',
+    workerExtra: async (runDirectory) => {
+      const { loadTokenizer } = await import('@selfsup/data');
+      return { tokenizer: loadTokenizer(join(runDirectory, TEXT_TOKENIZER_FILE)) };
+    },
+  },
   clipNorm: 1,
   optionsSchema: z.strictObject({
     /** Tokens per sequence, [CLS] and [SEP] included. */

@@ -46,6 +46,11 @@ export const clipMethod: MethodDefinition = {
   defaultEncoder: 'conv-net',
   defaultBatchSize: 64,
   defaultLearningRate: 1e-3,
+  dataParallel: {
+    kind: 'refused',
+    reason:
+      'the contrastive loss takes the other captions and images of the batch as negatives and the image encoder uses BatchNorm: CLIP across workers needs allGather and SyncBatchNormalization, not wired into the CLI yet',
+  },
   optionsSchema: z.strictObject({
     projectionSize: z.number().int().positive().optional(),
     maxLength: z.number().int().min(4).optional(),

@@ -73,6 +73,11 @@ export const cpcMethod: MethodDefinition = {
   defaultEncoderOptions: defaultCpcEncoderOptions,
   defaultBatchSize: 16,
   defaultLearningRate: 5e-3,
+  dataParallel: {
+    kind: 'refused',
+    reason:
+      'InfoNCE takes its negatives from the other clips of the batch: CPC across workers needs allGather, not wired into the CLI yet',
+  },
   clipNorm: 5,
   optionsSchema,
   encoderFactories: cpcEncoderFactories,

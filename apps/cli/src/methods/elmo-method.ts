@@ -23,6 +23,10 @@ export const elmoMethod: MethodDefinition = {
   defaultEncoderOptions: { size: 64 },
   defaultBatchSize: 32,
   defaultLearningRate: 3e-3,
+  dataParallel: {
+    kind: 'exact',
+    note: 'forward and backward next-token cross-entropy averaged over the tokens of full windows, no batch coupling',
+  },
   clipNorm: 5,
   optionsSchema: z.strictObject({
     /** Tokens per training window. */

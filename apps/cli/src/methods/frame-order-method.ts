@@ -26,6 +26,11 @@ export const frameOrderMethod: MethodDefinition = {
   defaultEncoder: 'conv-net',
   defaultBatchSize: 16,
   defaultLearningRate: 1e-3,
+  dataParallel: {
+    kind: 'refused',
+    reason:
+      'the conv-net encoder normalises with batch statistics (BatchNorm), which N workers would compute over 1/N of the batch: frame-order across workers needs SyncBatchNormalization, not wired into the CLI yet',
+  },
   optionsSchema: z.strictObject({
     /** Frames per tuple. */
     tupleLength: z.number().int().min(2).max(5).optional(),

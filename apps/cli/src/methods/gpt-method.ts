@@ -23,6 +23,10 @@ export const gptMethod: MethodDefinition = {
   defaultEncoderOptions: {},
   defaultBatchSize: 12,
   defaultLearningRate: 1e-3,
+  dataParallel: {
+    kind: 'exact',
+    note: 'next-token cross-entropy averaged over the tokens of full windows (as many per window), no batch coupling; with encoderOptions.dropout > 0 (default 0) each shard draws its own masks, equal in distribution only',
+  },
   clipNorm: 1,
   optionsSchema: z.strictObject({
     /** Tokens of context per window (the model's block size). */

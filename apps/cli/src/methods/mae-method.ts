@@ -41,6 +41,10 @@ export const maeMethod: MethodDefinition = {
   defaultEncoderOptions: { patchSize: 4, embeddingSize: 64, layers: 4, heads: 4, pooling: 'mean' },
   defaultBatchSize: 64,
   defaultLearningRate: 1e-3,
+  dataParallel: {
+    kind: 'in-distribution',
+    note: 'the pixel loss is a mean over the same number of hidden patches per image (a LayerNorm ViT, no batch coupling), but each shard draws its masks from the step seed, so masks differ from one worker’s',
+  },
   optionsSchema: z.strictObject({
     maskRatio: z.number().gt(0).lt(1).optional(),
     decoderLayers: z.number().int().positive().optional(),

@@ -30,6 +30,39 @@ export type MethodData = {
 };
 
 /**
+ * How a method trains across `--workers N` data-parallel worker threads (core's
+ * `pretrain({ workers })`: every worker computes the gradient of an equal shard of the batch and
+ * the gradients are averaged).
+ *
+ * - `exact`: the loss is a mean of per-example terms with as many terms per example, and nothing
+ *   couples the examples of a batch (no BatchNorm statistics, no in-batch negatives) nor is drawn
+ *   per shard: N workers compute what one worker computes on the whole batch, up to float rounding.
+ * - `in-distribution`: as `exact`, but something random is drawn per shard from the step seed
+ *   (masks, binarization) or the loss is normalised per shard (mean over masked or non-padding
+ *   tokens), so N workers train the same objective in distribution, not bit for bit.
+ * - `refused`: the loss couples the examples of a batch (BatchNorm statistics over the batch,
+ *   contrastive negatives from the batch); N workers would train another objective until the
+ *   method is built with `SyncBatchNormalization`/`allGather`, so `--workers` > 1 is an error.
+ */
+export type DataParallelSupport =
+  | {
+      readonly kind: 'exact' | 'in-distribution';
+      /** Why, in one sentence (for the README and `--workers` messages). */
+      readonly note: string;
+      /**
+       * What `createObjective` needs from the data besides the encoder options and the example
+       * shape, rebuilt in a worker thread from the run directory (e.g. BERT's tokenizer from
+       * `tokenizer.json`); it becomes `MethodData.extra` there.
+       */
+      workerExtra?(runDirectory: string): Promise<Readonly<Record<string, unknown>>>;
+    }
+  | {
+      readonly kind: 'refused';
+      /** Why N workers would not compute what one worker computes, and what would fix it. */
+      readonly reason: string;
+    };
+
+/**
  * One pretraining method of the CLI: everything `selfsup pretrain <name>` needs to know. Adding a
  * method is one file exporting such an object, plus one line in `method-registry.ts`.
  */
@@ -59,6 +92,11 @@ export type MethodDefinition = {
   readonly defaultEncoderOptions?: Readonly<Record<string, unknown>>;
   /** Gradient clipping by global norm the method trains with (core's `clipNorm`); none when absent. */
   readonly clipNorm?: number;
+  /**
+   * Whether `--workers N` (N > 1, data-parallel worker threads) may train the method, and how
+   * close it is to one worker; absent: refused (not checked yet). See {@link DataParallelSupport}.
+   */
+  readonly dataParallel?: DataParallelSupport;
   /**
    * Registers the custom layers of the method's encoders (explicitly, never at import time) and
    * returns the factories of its encoder types outside core (e.g. `{ cpc: ... }`), so that

@@ -18,6 +18,11 @@ export const mocoMethod: MethodDefinition = {
   defaultEncoder: 'conv-net',
   defaultBatchSize: 128,
   defaultLearningRate: 1e-3,
+  dataParallel: {
+    kind: 'refused',
+    reason:
+      'the conv-net encoder normalises with batch statistics (BatchNorm, which MoCo also shuffles across devices) and the momentum queue is filled from the whole batch: MoCo across workers needs SyncBatchNormalization and a gathered queue update, not wired into the CLI yet',
+  },
   optionsSchema: z.strictObject({
     projectionHiddenUnits: z.number().int().positive().optional(),
     projectionSize: z.number().int().positive().optional(),

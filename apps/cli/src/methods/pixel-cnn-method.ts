@@ -48,6 +48,10 @@ export const pixelCnnMethod: MethodDefinition = {
   defaultEncoderOptions: { channels: 16, blocks: 5, outputBias: -1.9 },
   defaultBatchSize: 64,
   defaultLearningRate: 1e-2,
+  dataParallel: {
+    kind: 'in-distribution',
+    note: 'the Bernoulli NLL is a mean over pixels of each image, no batch coupling; stochastic binarization is drawn per shard from the step seed (exact with methodOptions.binarize none)',
+  },
   clipNorm: 1,
   optionsSchema: z.strictObject({
     /** `'stochastic'`: re-binarize each batch (default); `'none'`: the data is binary already. */

@@ -13,6 +13,11 @@ export const rotationMethod: MethodDefinition = {
   defaultEncoder: 'conv-net',
   defaultBatchSize: 64,
   defaultLearningRate: 2e-3,
+  dataParallel: {
+    kind: 'refused',
+    reason:
+      'the conv-net encoder normalises with batch statistics (BatchNorm), which N workers would compute over 1/N of the batch: rotation across workers needs SyncBatchNormalization, not wired into the CLI yet',
+  },
   optionsSchema: z.strictObject({
     headHiddenUnits: z.number().int().min(0).optional(),
     rotations: z.enum(['all', 'one']).optional(),

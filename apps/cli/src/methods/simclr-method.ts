@@ -13,6 +13,11 @@ export const simclrMethod: MethodDefinition = {
   defaultEncoder: 'conv-net',
   defaultBatchSize: 128,
   defaultLearningRate: 1e-3,
+  dataParallel: {
+    kind: 'refused',
+    reason:
+      'NT-Xent takes its negatives from the batch and the conv-net encoder normalises with batch statistics (BatchNorm), so N workers would each see 1/N of the negatives and statistics: SimCLR across workers needs SyncBatchNormalization and allGather, not wired into the CLI yet',
+  },
   optionsSchema: z.strictObject({
     projectionHiddenUnits: z.number().int().positive().optional(),
     projectionSize: z.number().int().positive().optional(),

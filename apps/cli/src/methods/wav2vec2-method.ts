@@ -35,6 +35,11 @@ export const wav2vec2Method: MethodDefinition = {
   defaultEncoderOptions: { blocks: 2 },
   defaultBatchSize: 16,
   defaultLearningRate: 5e-3,
+  dataParallel: {
+    kind: 'refused',
+    reason:
+      'the diversity loss is computed from the codebook usage of the whole batch (batch coupling): wav2vec 2.0 across workers needs the usage all-reduced, not wired into the CLI yet',
+  },
   clipNorm: 5,
   optionsSchema: z.strictObject({
     maskProbability: z.number().gt(0).lt(1).optional(),

@@ -48,6 +48,10 @@ export const wavenetMethod: MethodDefinition = {
   defaultEncoderOptions: { classes: 8 },
   defaultBatchSize: 4,
   defaultLearningRate: 2e-3,
+  dataParallel: {
+    kind: 'exact',
+    note: 'mu-law cross-entropy averaged over the samples of each clip; the crop offset is drawn once per step from the step seed, so every shard crops where one worker would',
+  },
   clipNorm: 1,
   optionsSchema: z.strictObject({
     /** Samples of the random window trained on per batch (whole clips when 0). */

@@ -25,6 +25,8 @@ export type PretrainRunSettings = {
   readonly checkpointEvery?: number;
   readonly out: string;
   readonly backend?: BackendInfo['backend'];
+  /** Data-parallel worker threads (1: this thread only). */
+  readonly workers: number;
 };
 
 /**
@@ -76,6 +78,7 @@ export function resolvePretrainSettings(
     ...(merged.checkpointEvery === undefined ? {} : { checkpointEvery: merged.checkpointEvery }),
     out: merged.out ?? join('runs', method),
     ...(merged.backend === undefined ? {} : { backend: merged.backend }),
+    workers: merged.workers ?? 1,
   };
 }
 

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   initBackend,
+  type JsonObject,
   NonFiniteLossError,
   type PretrainResult,
   pretrain,
@@ -16,9 +17,12 @@ import { prepareOutputDirectory } from '../io/output-directory';
 import { createProgressBar } from '../io/progress-bar';
 import { acquireRunLock, describeWriteError } from '../io/run-lock';
 import { findMethod } from '../methods/method-registry';
-import { buildEncoder, checkEncoderType } from './build-encoder';
+import { checkEncoderType } from './build-encoder';
+import { buildMethodObjective } from './build-method-objective';
+import { checkWorkers } from './data-parallel-workers';
 import { openMetricsLog } from './metrics-log';
 import { type PretrainRunSettings, RUN_FILE } from './pretrain-settings';
+import { cliWorkloadReference } from './workload-reference';
 
 /** The newest complete `step-N` checkpoint (one with its manifest) in a run directory. */
 function latestCheckpointIn(directory: string): string | undefined {
@@ -47,6 +51,8 @@ export type PretrainRunResult = {
   readonly checkpoint: string | null;
   readonly resumedFrom: string | null;
   readonly backend: string;
+  /** Worker threads that trained (core's `pretrain({ workers })`); 1 on the main thread. */
+  readonly workers?: number;
   readonly files: readonly string[];
 };
 
@@ -78,6 +84,8 @@ export async function runPretrain(
         .join('; ')}.`,
     );
   }
+  const workers = settings.workers ?? 1;
+  const workersNote = checkWorkers(method, workers, settings.batchSize);
   const encoders = (await method.encoderFactories?.()) ?? {};
   checkEncoderType(settings.encoder, encoders);
   const data = await method.prepareData({
@@ -96,21 +104,19 @@ export async function runPretrain(
       ...(settings.backend === undefined ? {} : { backend: settings.backend }),
       onReport: (message) => output.log(message),
     });
-    const encoder = buildEncoder(
-      settings.encoder,
-      { ...settings.encoderOptions, ...data.encoderOptions },
-      data.inputShape,
-      settings.seed,
-      encoders,
-    );
-    const objective = await method.createObjective({
-      encoder,
-      data,
+    const encoderOptions = { ...settings.encoderOptions, ...data.encoderOptions };
+    const objective = await buildMethodObjective(method, {
+      encoder: settings.encoder,
+      encoderOptions,
+      inputShape: data.inputShape,
       seed: settings.seed,
       options: methodOptions.data,
+      data,
+      encoders,
     });
     if (!options.resume) {
       await writeJsonAtomically(join(settings.out, RUN_FILE), settings);
+      // Worker threads (--workers) re-read what the data saves here (e.g. tokenizer.json).
       await data.save?.(settings.out);
     }
     const metricsLog = openMetricsLog(
@@ -132,8 +138,9 @@ export async function runPretrain(
       Math.max(1, Math.ceil((settings.epochs ?? 1) * (data.source.batchesPerEpoch ?? 1)));
     output.log(
       `pretraining: ${method.name} (${method.paper}), ${settings.encoder} encoder, ${total} steps of ${settings.batchSize} from ${settings.data}` +
-        `${settings.limit === undefined ? '' : ` (first ${settings.limit})`}, out ${settings.out}${options.resume ? ' (resuming)' : ''}`,
+        `${settings.limit === undefined ? '' : ` (first ${settings.limit})`}${workers > 1 ? `, ${workers} workers` : ''}, out ${settings.out}${options.resume ? ' (resuming)' : ''}`,
     );
+    if (workersNote !== undefined) output.log(workersNote);
     let bar: ReturnType<typeof createProgressBar> | undefined;
     let lastFlush = performance.now();
     let result: PretrainResult;
@@ -154,6 +161,20 @@ export async function runPretrain(
         },
         resume: options.resume,
         dataset: data.reference,
+        workers,
+        ...(workers > 1
+          ? {
+              workload: cliWorkloadReference({
+                method: method.name,
+                encoder: settings.encoder,
+                encoderOptions: encoderOptions as JsonObject,
+                inputShape: [...data.inputShape],
+                seed: settings.seed,
+                methodOptions: methodOptions.data as JsonObject,
+                runDirectory: resolve(settings.out),
+              }),
+            }
+          : {}),
         onProgress: async (event) => {
           const step = event.step + 1;
           bar ??= createProgressBar({
@@ -256,6 +277,7 @@ export async function runPretrain(
       checkpoint: result.checkpoint ?? null,
       resumedFrom: result.resumedFrom ?? null,
       backend: backend.backend,
+      workers: result.workers,
       files,
     };
     await writeJsonAtomically(join(settings.out, 'result.json'), runResult);

@@ -4,12 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built binary the end-to-end tests run. */
+/** The built binary the end-to-end tests run (in `SELFSUP_CLI_DIST` when set, see `build-cli.ts`). */
 export const cliPath = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'dist',
+  process.env.SELFSUP_CLI_DIST ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist'),
   'selfsup.js',
 );
 
