@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../commands/parse-flags';
 import type { MethodDefinition } from '../methods/method-definition';
 import { methods } from '../methods/method-registry';
+import { latestCheckpointIn } from './latest-checkpoint';
 
 /**
  * Checks that a method may train with `--workers N`, before any data is loaded: one worker is
@@ -71,19 +72,10 @@ function dataParallelMethodsHint(): string {
  * @example recordedWorkers('runs/gpt'); // 2 after `selfsup pretrain gpt --workers 2 --out runs/gpt`
  */
 export function recordedWorkers(out: string): number | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(out);
-  } catch {
-    return undefined;
-  }
-  const newest = names
-    .filter((name) => /^step-\d+$/.test(name) && existsSync(join(out, name, 'selfsup.json')))
-    .sort()
-    .at(-1);
+  const newest = latestCheckpointIn(out);
   if (newest === undefined) return undefined;
   try {
-    const manifest = JSON.parse(readFileSync(join(out, newest, 'selfsup.json'), 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(join(newest, 'selfsup.json'), 'utf8')) as {
       training?: { workers?: unknown };
     };
     const workers = manifest.training?.workers;

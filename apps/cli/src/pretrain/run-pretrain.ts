@@ -1,4 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   initBackend,
@@ -20,24 +19,10 @@ import { findMethod } from '../methods/method-registry';
 import { checkEncoderType } from './build-encoder';
 import { buildMethodObjective } from './build-method-objective';
 import { checkWorkers } from './data-parallel-workers';
+import { latestCheckpointIn } from './latest-checkpoint';
 import { openMetricsLog } from './metrics-log';
 import { type PretrainRunSettings, RUN_FILE } from './pretrain-settings';
 import { cliWorkloadReference } from './workload-reference';
-
-/** The newest complete `step-N` checkpoint (one with its manifest) in a run directory. */
-function latestCheckpointIn(directory: string): string | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(directory);
-  } catch {
-    return undefined;
-  }
-  const complete = names
-    .filter((name) => /^step-\d+$/.test(name) && existsSync(join(directory, name, 'selfsup.json')))
-    .sort();
-  const newest = complete.at(-1);
-  return newest === undefined ? undefined : join(directory, newest);
-}
 
 /** What `selfsup pretrain` prints with `--json` and writes to `result.json`. */
 export type PretrainRunResult = {

@@ -10,6 +10,7 @@ import {
 } from './data-parallel/data-parallel-trainer';
 import { readReplicaState, writeReplicaState } from './data-parallel/replica-state';
 import { createLearningRateSchedule } from './learning-rate-schedule';
+import { objectiveGradients } from './objective-gradients';
 import { createOptimizer } from './optimizers/create-optimizer';
 import type { Optimizer } from './optimizers/optimizer';
 import { prefetch } from './prefetch';
@@ -89,15 +90,6 @@ type StepOutcome = {
   readonly gradientNorm: number;
   readonly metrics: Record<string, number>;
 };
-
-function checkScalar(method: string, what: string, tensor: tf.Tensor): void {
-  if (!(tensor instanceof tf.Tensor) || tensor.rank !== 0) {
-    const shape = tensor instanceof tf.Tensor ? JSON.stringify(tensor.shape) : typeof tensor;
-    throw new TypeError(
-      `The '${method}' objective's doLoss returned a ${what} of shape ${shape}; it must be a scalar tensor (reduce it with .mean()).`,
-    );
-  }
-}
 
 function mean(parts: readonly tf.Scalar[]): tf.Scalar {
   return (
@@ -407,16 +399,9 @@ export async function pretrain<Batch>(
           countExamples(batch);
           let kept: Record<string, tf.Scalar> = {};
           try {
-            const { value, grads } = tf.variableGrads(() => {
-              const output = objective.doLoss(batch, context);
-              checkScalar(objective.method, 'loss', output.loss);
-              kept = {};
-              for (const [name, metric] of Object.entries(output.metrics ?? {})) {
-                checkScalar(objective.method, `metric '${name}'`, metric);
-                kept[name] = tf.keep(metric);
-              }
-              return output.loss;
-            }, variables);
+            const computed = objectiveGradients(objective, batch, context, variables);
+            kept = computed.metrics;
+            const { loss: value, gradients: grads } = computed;
             losses.push(value);
             for (const [name, metric] of Object.entries(kept)) {
               const list = metricParts.get(name) ?? [];

@@ -3,6 +3,7 @@ import { deriveSeed } from '../../random/seeded-random';
 import type { ObjectiveV1, StepContextV1 } from '../../spec/objective-v1';
 import { globalNorm } from '../clip-by-global-norm';
 import { createLearningRateSchedule } from '../learning-rate-schedule';
+import { objectiveGradients } from '../objective-gradients';
 import { createOptimizer } from '../optimizers/create-optimizer';
 import type { Optimizer, TrainableParameter } from '../optimizers/optimizer';
 import { type PretrainSettings, parsePretrainOptions } from '../pretrain-options';
@@ -24,14 +25,6 @@ export type ReplicaStepResult = {
   readonly exchangeMilliseconds: number;
   readonly updateMilliseconds: number;
 };
-
-function checkScalar(method: string, what: string, tensor: tf.Tensor): void {
-  if (!(tensor instanceof tf.Tensor) || tensor.rank !== 0) {
-    throw new TypeError(
-      `The '${method}' objective's doLoss returned a ${what} that is not a scalar tensor; reduce it with .mean().`,
-    );
-  }
-}
 
 /**
  * One worker's replica of a data-parallel run: the objective, its optimizer and schedule, and the
@@ -129,18 +122,12 @@ export class DataParallelReplica {
       seed: deriveSeed(this.settings.seed, step),
       training: true,
     };
-    let kept: Record<string, tf.Scalar> = {};
     const variables = parameters.map((parameter) => parameter.variable);
-    const { value, grads } = tf.variableGrads(() => {
-      const output = objective.doLoss(batch, context);
-      checkScalar(objective.method, 'loss', output.loss);
-      kept = {};
-      for (const [name, metric] of Object.entries(output.metrics ?? {})) {
-        checkScalar(objective.method, `metric '${name}'`, metric);
-        kept[name] = tf.keep(metric);
-      }
-      return output.loss;
-    }, variables);
+    const {
+      loss: value,
+      gradients: grads,
+      metrics: kept,
+    } = objectiveGradients(objective, batch, context, variables);
     const metricNames = Object.keys(kept).sort();
     const packed = new Float32Array(this.gradientSize + parameters.length + 1 + metricNames.length);
     try {
