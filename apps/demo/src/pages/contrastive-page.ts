@@ -1,11 +1,14 @@
 import { lossCurveChart, projectionChart } from '@selfsup/charts';
+import { imagesToTensor, mnistZeroShotPrompts } from '@selfsup/data/browser';
 import * as tf from '@tensorflow/tfjs';
+import { fetchClip, type LoadedClip, retrieveImages } from '../contrastive/clip-checkpoint';
 import {
   runSimclrLive,
   type SimclrLiveProjection,
   simclrViewExamples,
 } from '../contrastive/simclr-live-run';
 import { drawImages } from '../shared/draw-images';
+import { demoModelUrl, fetchModelAbout } from '../shared/fetch-checkpoint';
 import { fetchMnistSubset } from '../shared/mnist-subset';
 import { element, mountPage } from '../shared/page-layout';
 import { renderChart } from '../shared/render-chart';
@@ -185,12 +188,104 @@ trainButton.addEventListener('click', async () => {
   }
 });
 
-main.append(
-  element('section', { ariaLabel: 'CLIP zero-shot' }, [
-    element('h2', {}, ['CLIP zero-shot retrieval']),
-    element('p', { className: 'note' }, [
-      'Coming next: type a prompt such as “a photo of the digit seven” and see the digits a CLIP model trained by the CLI retrieves.',
-    ]),
+// CLIP zero-shot retrieval, from a checkpoint trained by the CLI. The model loads and embeds
+// the gallery on the first search, so the page (and live SimCLR training) never waits for it.
+const clipUrl = demoModelUrl('clip-mnist');
+// Each digit's zero-shot prompts compete with the typed one, image by image (see retrieveImages).
+const referencePrompts = mnistZeroShotPrompts().flat();
+type ClipGallery = {
+  readonly model: LoadedClip;
+  readonly images: tf.Tensor4D;
+  readonly embeddings: tf.Tensor2D;
+};
+let gallery: Promise<ClipGallery> | undefined;
+function loadGallery(): Promise<ClipGallery> {
+  gallery ??= fetchClip(clipUrl).then((model) => {
+    const images = imagesToTensor(
+      test,
+      Array.from({ length: test.count }, (_, index) => index),
+    );
+    const embeddings = tf.tidy(() => model.clip.embedImages(images, { training: false }));
+    return { model, images, embeddings };
+  });
+  return gallery;
+}
+const promptInput = element('input', {
+  type: 'text',
+  id: 'clip-prompt',
+  value: 'a photo of the number seven',
+  size: 40,
+});
+const retrieveButton = element('button', { type: 'button', id: 'clip-button' }, ['Find digits']);
+const retrieved = element('div', { className: 'retrieved', id: 'clip-results' });
+retrieved.setAttribute('aria-live', 'polite');
+const clipNote = element('p', { className: 'note', id: 'clip-note' }, [
+  'The checkpoint loads on the first search.',
+]);
+async function showRetrieved(): Promise<void> {
+  const prompt = promptInput.value;
+  try {
+    if (gallery === undefined) clipNote.textContent = 'Loading the CLIP checkpoint…';
+    const { model, images, embeddings } = await loadGallery();
+    const { indices, similarities } = retrieveImages(model, embeddings, prompt, {
+      count: 8,
+      referencePrompts,
+    });
+    const picked = tf.tidy(() => tf.gather(images, indices));
+    try {
+      const canvases = await drawImages(
+        picked,
+        (i) => `Retrieved digit ${i + 1} (score ${similarities[i]?.toFixed(2)})`,
+      );
+      retrieved.replaceChildren(...canvases);
+    } finally {
+      picked.dispose();
+    }
+    retrieved.dataset.prompt = prompt;
+    retrieved.dataset.labels = JSON.stringify(indices.map((index) => test.labels[index]));
+    retrieved.dataset.indices = JSON.stringify(indices);
+    clipNote.textContent = `The ${indices.length} best of ${test.count} held-out digits for “${prompt}”.`;
+  } catch (error) {
+    retrieved.replaceChildren(
+      element('p', { className: 'error' }, [
+        error instanceof Error ? error.message : String(error),
+      ]),
+    );
+  }
+}
+retrieveButton.addEventListener('click', () => {
+  void showRetrieved();
+});
+promptInput.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') void showRetrieved();
+});
+const clipSection = element('section', { ariaLabel: 'CLIP zero-shot', id: 'clip' }, [
+  element('h2', {}, ['CLIP zero-shot retrieval']),
+  element('p', {}, [
+    `CLIP (Radford et al. 2021) learns an image encoder and a text encoder together, so that a digit and its caption land close in one space. It was trained on generated captions of MNIST digits (“a right-leaning handwritten seven”, “the digit 7 written in thin strokes”), not on prompts like the ones you type here: type one and see which of ${test.count} held-out digits match it best. Each digit weighs your prompt against captions of the ten digits (a softmax over texts, as in CLIP’s zero-shot classifier); ranking by raw similarity instead lets a few “hub” digits, close to every text, top every list.`,
   ]),
+  element('div', { className: 'controls' }, [
+    element('label', { htmlFor: 'clip-prompt' }, ['Prompt']),
+    promptInput,
+    retrieveButton,
+  ]),
+  clipNote,
+  retrieved,
+]);
+main.append(clipSection);
+void fetchModelAbout(clipUrl).then(
+  (about) => {
+    clipSection.insertBefore(
+      element('p', { className: 'note' }, [
+        `Checkpoint: ${about.name}, trained by `,
+        element('code', {}, ['selfsup pretrain clip']),
+        ` on captioned MNIST for ${about.step} steps (final loss ${about.loss.toFixed(2)}, ${Math.round(about.trainingSeconds)} s on one CPU core).`,
+      ]),
+      clipSection.querySelector('.controls'),
+    );
+  },
+  (error: unknown) => {
+    clipNote.textContent = error instanceof Error ? error.message : String(error);
+  },
 );
 document.body.dataset.ready = 'true';

@@ -1,8 +1,11 @@
 import { lossCurveChart } from '@selfsup/charts';
 import { imagesToTensor } from '@selfsup/data/browser';
+import { fillMask } from '@selfsup/masked-prediction';
 import * as tf from '@tensorflow/tfjs';
+import { fetchBert } from '../masked-prediction/bert-fill-mask';
 import { createDemoMae, maeExamples, trainMaeLive } from '../masked-prediction/mae-live';
 import { drawImages } from '../shared/draw-images';
+import { demoModelUrl, fetchModelAbout } from '../shared/fetch-checkpoint';
 import { fetchMnistSubset } from '../shared/mnist-subset';
 import { element, mountPage } from '../shared/page-layout';
 import { renderChart } from '../shared/render-chart';
@@ -174,12 +177,78 @@ trainButton.addEventListener('click', async () => {
   }
 });
 
+// BERT fill-mask, from a checkpoint trained by the CLI.
+const bertUrl = demoModelUrl('bert-sotu');
+const [bert, bertAbout] = await Promise.all([fetchBert(bertUrl), fetchModelAbout(bertUrl)]);
+const sentenceInput = element('input', {
+  type: 'text',
+  id: 'mask-sentence',
+  value: 'the [MASK] of the united states',
+  size: 48,
+});
+const fillButton = element('button', { type: 'button', id: 'fill-mask-button' }, ['Fill in']);
+const fillResults = element('div', { id: 'fill-mask-results' });
+fillResults.setAttribute('aria-live', 'polite');
+function showFillMask(): void {
+  try {
+    const masks = fillMask(bert, bert.tokenizer, sentenceInput.value, { topK: 5 });
+    if (masks.length === 0) {
+      fillResults.replaceChildren(
+        element('p', { className: 'error' }, ['Write [MASK] where a word should be guessed.']),
+      );
+      delete fillResults.dataset.candidates;
+      return;
+    }
+    fillResults.dataset.candidates = JSON.stringify(masks);
+    fillResults.dataset.text = sentenceInput.value;
+    fillResults.replaceChildren(
+      ...masks.map((candidates, index) =>
+        element('figure', {}, [
+          element('figcaption', {}, [`[MASK] ${index + 1}`]),
+          element(
+            'ol',
+            { className: 'candidates' },
+            candidates.map((candidate) =>
+              element('li', {}, [
+                element('span', { className: 'token' }, [candidate.token]),
+                ` ${(100 * candidate.probability).toFixed(1)}%`,
+              ]),
+            ),
+          ),
+        ]),
+      ),
+    );
+  } catch (error) {
+    fillResults.replaceChildren(
+      element('p', { className: 'error' }, [
+        error instanceof Error ? error.message : String(error),
+      ]),
+    );
+  }
+}
+fillButton.addEventListener('click', showFillMask);
+sentenceInput.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') showFillMask();
+});
+const settings = bertAbout.settings as { encoderOptions?: Record<string, number> };
 main.append(
-  element('section', { ariaLabel: 'BERT fill-mask' }, [
+  element('section', { ariaLabel: 'BERT fill-mask', id: 'bert' }, [
     element('h2', {}, ['BERT fill-mask']),
-    element('p', { className: 'note' }, [
-      'Coming next: type a sentence with [MASK] and see the words a small BERT trained by the CLI suggests.',
+    element('p', {}, [
+      `A small BERT (Devlin et al. 2019; ${settings.encoderOptions?.layers ?? '?'} layers of ${settings.encoderOptions?.embeddingSize ?? '?'} dimensions, a WordPiece vocabulary of ${bert.encoder.vocabularySize} learned from the data) trained to fill in masked words of US State of the Union addresses. Type a sentence with [MASK] and it guesses the hidden word. After a few minutes of training on a CPU it mostly guesses frequent words (“the”, “of”); bigger models trained for hours learn to use the context.`,
     ]),
+    element('p', { className: 'note' }, [
+      `Checkpoint: ${bertAbout.name}, trained by `,
+      element('code', {}, ['selfsup pretrain bert']),
+      ` for ${bertAbout.step} steps (final loss ${bertAbout.loss.toFixed(2)}, ${Math.round(bertAbout.trainingSeconds)} s on one CPU core).`,
+    ]),
+    element('div', { className: 'controls' }, [
+      element('label', { htmlFor: 'mask-sentence' }, ['Sentence']),
+      sentenceInput,
+      fillButton,
+    ]),
+    fillResults,
   ]),
 );
+showFillMask();
 document.body.dataset.ready = 'true';
