@@ -10,7 +10,8 @@
 //   node scripts/bert-full-run.mjs --smoke            (≤ 2 minutes: tiny data, model and budget)
 //
 // Flags: --max-minutes M (45: pretraining time; the step count is calibrated to fit it),
-// --steps N (cap on pretraining steps), --vocabulary-size N (6000), --batch-size N (16),
+// --steps N (cap on pretraining steps), --planned-steps N (schedule exactly N steps and skip the
+// calibration, for a machine other jobs share; the time budget still stops training), --vocabulary-size N (6000), --batch-size N (16),
 // --sequence-length N (128), --learning-rate X (1e-3), --labels N (100), --seeds a,b,c (0,1,2),
 // --seed N (0: pretraining), --out FILE (results/bert-full-run.json, smoke: results/bert-smoke.json),
 // --run-directory DIR (runs/bert: each run writes <DIR>/<date>/ with its checkpoint and tokenizer.json), --smoke, --quiet, --help.
@@ -53,7 +54,7 @@ const {
 } = await import(pathToFileURL(resolve(distribution)).href);
 
 const usage =
-  'usage: node scripts/bert-full-run.mjs [--max-minutes 45] [--steps N] [--vocabulary-size 6000] [--batch-size 16] ' +
+  'usage: node scripts/bert-full-run.mjs [--max-minutes 45] [--steps N] [--planned-steps N] [--vocabulary-size 6000] [--batch-size 16] ' +
   '[--sequence-length 128] [--learning-rate 1e-3] [--labels 100] [--seeds 0,1,2] [--seed 0] [--out FILE] ' +
   '[--run-directory runs/bert] [--smoke] [--quiet]';
 
@@ -64,6 +65,7 @@ function parseFlags() {
       options: {
         'max-minutes': { type: 'string' },
         steps: { type: 'string' },
+        'planned-steps': { type: 'string' },
         'vocabulary-size': { type: 'string' },
         'batch-size': { type: 'string' },
         'sequence-length': { type: 'string' },
@@ -109,6 +111,8 @@ function parseFlags() {
     smoke,
     maxMinutes: positive('max-minutes', smoke ? 0.5 : 45),
     steps: values.steps === undefined ? undefined : integer('steps', undefined, 1),
+    plannedSteps:
+      values['planned-steps'] === undefined ? undefined : integer('planned-steps', undefined, 1),
     vocabularySize: integer('vocabulary-size', smoke ? 1000 : 6000, 100),
     batchSize: integer('batch-size', 16, 2),
     sequenceLength: integer('sequence-length', smoke ? 64 : 128, 8),
@@ -195,18 +199,27 @@ const sourceOptions = {
   specialTokens: tokenizer.specialTokens,
 };
 const budgetSeconds = settings.maxMinutes * 60;
-// Calibrate the step count to the time budget (the cosine schedule needs it up front).
-phase = performance.now();
-const probe = createBert({
-  encoder: createBertEncoder({ ...encoderOptions, seed: settings.seed }),
-  specialTokens: tokenizer.specialTokens,
-});
-await pretrain(probe, bertSequenceSource(stream, sourceOptions), { steps: 6, seed: 99 });
-probe.dispose();
-const secondsPerStep = seconds(phase) / 6;
-const fittingSteps = Math.max(10, Math.floor((0.95 * budgetSeconds) / secondsPerStep));
-const steps = Math.min(settings.steps ?? Number.POSITIVE_INFINITY, fittingSteps);
-log(`≈ ${secondsPerStep.toFixed(2)} s per step: ${steps} steps in ${settings.maxMinutes} min`);
+// Calibrate the step count to the time budget (the cosine schedule needs it up front), unless
+// --planned-steps fixes it (a timing taken while other jobs share the machine would undercount).
+let secondsPerStep = Number.NaN;
+let steps = settings.plannedSteps;
+if (steps === undefined) {
+  phase = performance.now();
+  const probe = createBert({
+    encoder: createBertEncoder({ ...encoderOptions, seed: settings.seed }),
+    specialTokens: tokenizer.specialTokens,
+  });
+  await pretrain(probe, bertSequenceSource(stream, sourceOptions), { steps: 6, seed: 99 });
+  probe.dispose();
+  secondsPerStep = seconds(phase) / 6;
+  const fittingSteps = Math.max(10, Math.floor((0.95 * budgetSeconds) / secondsPerStep));
+  steps = Math.min(settings.steps ?? Number.POSITIVE_INFINITY, fittingSteps);
+}
+log(
+  Number.isNaN(secondsPerStep)
+    ? `${steps} planned steps (--planned-steps), stopped at ${settings.maxMinutes} min in any case`
+    : `≈ ${secondsPerStep.toFixed(2)} s per step: ${steps} steps in ${settings.maxMinutes} min`,
+);
 
 const bert = createBert({
   encoder: createBertEncoder({ ...encoderOptions, seed: settings.seed }),
