@@ -6,7 +6,7 @@ export default defineConfig({
     // in the global setup); src/ and build-tools/: unit tests in Node.
     include: ['e2e/**/*.test.ts', 'src/**/*.test.ts', 'build-tools/**/*.test.ts'],
     globalSetup: ['e2e/global-setup.ts'],
-    testTimeout: 120_000,
+    testTimeout: 420_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 1,

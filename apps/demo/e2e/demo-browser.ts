@@ -65,6 +65,11 @@ export type WatchedPage = { readonly page: Page; readonly errors: string[] };
  */
 export async function openWatchedPage(context: BrowserContext): Promise<WatchedPage> {
   const page = await context.newPage();
+  // Playwright's 30 s defaults are tight for a page that compiles wasm and loads a checkpoint on
+  // a 2-core machine other jobs share (measured: 35–45 s to the load event under such load); a
+  // failure then says which step was slow instead of timing out at navigation.
+  page.setDefaultNavigationTimeout(120_000);
+  page.setDefaultTimeout(90_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {

@@ -41,7 +41,7 @@ describe('the demo site in Chromium', () => {
     async (file) => {
       const { page, errors } = await openWatchedPage(browser.context);
       await page.goto(`${baseUrl}${file}?backend=wasm`);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
       expect(await page.textContent('#backend-status')).toMatch(/^wasm/);
       expect(await page.locator('main h1').count()).toBe(1);
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -74,11 +74,11 @@ describe('the demo site in Chromium', () => {
   it('trains SimCLR live on wasm: the loss falls and the projection is drawn', async () => {
     const { page, errors } = await openWatchedPage(browser.context);
     await page.goto(`${baseUrl}contrastive.html?backend=wasm&steps=40`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
     const started = Date.now();
     await page.click('#train-button');
     await page.waitForSelector('#training[data-state="done"], #training[data-state="error"]', {
-      timeout: 100_000,
+      timeout: 200_000,
     });
     const seconds = (Date.now() - started) / 1000;
     expect(await page.getAttribute('#training', 'data-state')).toBe('done');
@@ -101,7 +101,7 @@ describe('the demo site in Chromium', () => {
   it('shows MAE reconstructions for the chosen mask ratio and trains the MAE live on wasm', async () => {
     const { page, errors } = await openWatchedPage(browser.context);
     await page.goto(`${baseUrl}masked-prediction.html?backend=wasm&steps=30`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
     expect(await page.getAttribute('#reconstructions', 'data-hidden-patches')).toBe('12');
     expect(await page.locator('#reconstructions canvas').count()).toBe(18);
     await page.locator('#mask-ratio').focus();
@@ -113,7 +113,7 @@ describe('the demo site in Chromium', () => {
     const started = Date.now();
     await page.click('#train-button');
     await page.waitForSelector('#training[data-state="done"], #training[data-state="error"]', {
-      timeout: 100_000,
+      timeout: 200_000,
     });
     expect(await page.getAttribute('#training', 'data-state')).toBe('done');
     const losses = (await page.locator('#loss-log li').allTextContents()).map(Number);
@@ -132,7 +132,7 @@ describe('the demo site in Chromium', () => {
   it('compares pretrained and scratch encoders across label budgets on wasm', async () => {
     const { page, errors } = await openWatchedPage(browser.context);
     await page.goto(`${baseUrl}finetune.html?backend=wasm&steps=30&budgets=10,50`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
     const started = Date.now();
     await page.click('#run-button');
     await page.waitForSelector('#study[data-state="done"], #study[data-state="error"]', {
@@ -162,11 +162,11 @@ describe('the demo site in Chromium', () => {
   it('runs the same training on webgl (software rendering)', async () => {
     const { page, errors } = await openWatchedPage(browser.context);
     await page.goto(`${baseUrl}contrastive.html?backend=webgl&steps=3`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
     expect(await page.textContent('#backend-status')).toBe('webgl');
     await page.click('#train-button');
     await page.waitForSelector('#training[data-state="done"], #training[data-state="error"]', {
-      timeout: 100_000,
+      timeout: 200_000,
     });
     expect(await page.textContent('#train-status')).toMatch(/^Done/);
     const losses = (await page.locator('#loss-log li').allTextContents()).map(Number);
