@@ -15,13 +15,13 @@ import {
 } from './data-parallel/__fixtures__/build-worker-bundle';
 import {
   createTinyGpt,
-  type TinyGptOptions,
+  tinyGptTestModel,
   tinyTokenBatches,
 } from './data-parallel/__fixtures__/tiny-gpt-workload';
 import {
   createTinySimclr,
-  type TinySimclrOptions,
   type TwoViewBatch,
+  tinySimclrTestModel,
   twoViewBatches,
 } from './data-parallel/__fixtures__/tiny-simclr-workload';
 import { objectiveVariables } from './data-parallel/weights-checksum';
@@ -32,21 +32,8 @@ import type { PretrainResult } from './pretrain-result';
 import { NonFiniteLossError, TrainingAbortedError } from './training-errors';
 
 const steps = 6;
-const gptModel: TinyGptOptions = {
-  vocabularySize: 16,
-  blockSize: 8,
-  layers: 1,
-  heads: 2,
-  embeddingSize: 16,
-  seed: 1,
-};
-const simclrModel: TinySimclrOptions = {
-  inputSize: 6,
-  hiddenSize: 8,
-  projectionSize: 4,
-  temperature: 0.5,
-  seed: 1,
-};
+const gptModel = tinyGptTestModel;
+const simclrModel = tinySimclrTestModel;
 // nanoGPT's optimizer (AdamW, β2 0.99, decay 0.1, clip 1) with a rate high enough to move in 6 steps.
 const training = {
   steps,

@@ -8,33 +8,20 @@ import { collectTrainableParameters } from '../trainable-parameters';
 import { buildWorkerBundle, type WorkerBundle } from './__fixtures__/build-worker-bundle';
 import {
   createTinyGpt,
-  type TinyGptOptions,
+  tinyGptTestModel,
   tinyTokenBatches,
 } from './__fixtures__/tiny-gpt-workload';
 import {
   createTinySimclr,
-  type TinySimclrOptions,
+  tinySimclrTestModel,
   twoViewBatches,
 } from './__fixtures__/tiny-simclr-workload';
 import type { DataParallelTrainingOptions } from './data-parallel-options';
 import { createDataParallelTrainer } from './data-parallel-trainer';
 
 const steps = 5;
-const gptModel: TinyGptOptions = {
-  vocabularySize: 16,
-  blockSize: 8,
-  layers: 1,
-  heads: 2,
-  embeddingSize: 16,
-  seed: 1,
-};
-const simclrModel: TinySimclrOptions = {
-  inputSize: 6,
-  hiddenSize: 8,
-  projectionSize: 4,
-  temperature: 0.5,
-  seed: 1,
-};
+const gptModel = tinyGptTestModel;
+const simclrModel = tinySimclrTestModel;
 // nanoGPT's optimizer (AdamW, β2 0.99, decay 0.1, clip 1) with a rate high enough to move in 5 steps.
 const training: DataParallelTrainingOptions = {
   steps,

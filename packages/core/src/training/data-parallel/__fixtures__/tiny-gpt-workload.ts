@@ -18,6 +18,16 @@ export type TinyGptOptions = {
   readonly nanAtStep?: number;
 };
 
+/** The tiny GPT both data-parallel equality tests train (one block, 16 dims, vocabulary 16). */
+export const tinyGptTestModel: TinyGptOptions = {
+  vocabularySize: 16,
+  blockSize: 8,
+  layers: 1,
+  heads: 2,
+  embeddingSize: 16,
+  seed: 1,
+};
+
 /**
  * A small GPT objective for data-parallel tests and benchmarks: core's causal Transformer encoder,
  * a head tied to the token embeddings, and the mean next-token cross-entropy over `[B, T + 1]`

@@ -16,6 +16,15 @@ export type TinySimclrOptions = {
   readonly seed?: number;
 };
 
+/** The tiny SimCLR both data-parallel equality tests train (dense → SyncBN → ReLU → dense). */
+export const tinySimclrTestModel: TinySimclrOptions = {
+  inputSize: 6,
+  hiddenSize: 8,
+  projectionSize: 4,
+  temperature: 0.5,
+  seed: 1,
+};
+
 /** A SimCLR batch: the two augmented views of the same examples, row i of each from example i. */
 export type TwoViewBatch = { readonly first: tf.Tensor2D; readonly second: tf.Tensor2D };
 
