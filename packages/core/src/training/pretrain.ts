@@ -11,7 +11,7 @@ import {
 import { readReplicaState, writeReplicaState } from './data-parallel/replica-state';
 import { createLearningRateSchedule } from './learning-rate-schedule';
 import { objectiveGradients } from './objective-gradients';
-import { createOptimizer } from './optimizers/create-optimizer';
+import { optimizerFromSettings } from './optimizer-from-settings';
 import type { Optimizer } from './optimizers/optimizer';
 import { prefetch } from './prefetch';
 import {
@@ -190,16 +190,7 @@ export async function pretrain<Batch>(
     clipNorm: settings.clipNorm ?? null,
   };
   const random = new SeededRandom(settings.seed);
-  const optimizer: Optimizer = createOptimizer(settings.optimizer, {
-    beta1: settings.beta1,
-    beta2: settings.beta2,
-    epsilon: settings.epsilon,
-    momentum: settings.momentum,
-    nesterov: settings.nesterov,
-    trustCoefficient: settings.trustCoefficient,
-    excludeFromWeightDecay: settings.excludeFromWeightDecay,
-    ...(settings.weightDecay === undefined ? {} : { weightDecay: settings.weightDecay }),
-  });
+  const optimizer: Optimizer = optimizerFromSettings(settings);
   const started = performance.now();
   const history: number[] = [];
   let step = 0;

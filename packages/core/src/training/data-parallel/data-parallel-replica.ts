@@ -4,7 +4,7 @@ import type { ObjectiveV1, StepContextV1 } from '../../spec/objective-v1';
 import { globalNorm } from '../clip-by-global-norm';
 import { createLearningRateSchedule } from '../learning-rate-schedule';
 import { objectiveGradients } from '../objective-gradients';
-import { createOptimizer } from '../optimizers/create-optimizer';
+import { optimizerFromSettings } from '../optimizer-from-settings';
 import type { Optimizer, TrainableParameter } from '../optimizers/optimizer';
 import { type PretrainSettings, parsePretrainOptions } from '../pretrain-options';
 import { collectTrainableParameters } from '../trainable-parameters';
@@ -85,16 +85,7 @@ export class DataParallelReplica {
       schedule: settings.schedule,
       minimumLearningRate: settings.minimumLearningRate,
     });
-    this.optimizer = createOptimizer(settings.optimizer, {
-      beta1: settings.beta1,
-      beta2: settings.beta2,
-      epsilon: settings.epsilon,
-      momentum: settings.momentum,
-      nesterov: settings.nesterov,
-      trustCoefficient: settings.trustCoefficient,
-      excludeFromWeightDecay: settings.excludeFromWeightDecay,
-      ...(settings.weightDecay === undefined ? {} : { weightDecay: settings.weightDecay }),
-    });
+    this.optimizer = optimizerFromSettings(settings);
   }
 
   /** Float32 values of one gradient exchange: the gradients plus flags, loss and metrics. */
