@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
+  // replicas.js: what the data-parallel workloads' worker threads import (plain JavaScript).
+  entry: { cli: 'src/cli.ts', replicas: 'src/replicas/index.ts' },
   format: ['esm'],
   sourcemap: true,
   clean: true,

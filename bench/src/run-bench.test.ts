@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkLoss, splitIntoRounds } from './run-bench';
+import type { WorkloadResult } from './report/bench-report';
+import { checkLoss, splitIntoRounds, withSpeedups } from './run-bench';
+import { gptDataParallelWorkload } from './workloads/data-parallel-workloads';
+import { gptWorkload } from './workloads/gpt-workload';
 
 describe('splitIntoRounds', () => {
   it('splits the timed steps into near-equal rounds that add up', () => {
@@ -25,5 +28,41 @@ describe('checkLoss', () => {
     expect(checkLoss([4.2, Number.NaN, 3.9])).toBe('not finite');
     expect(checkLoss([4.2, Number.POSITIVE_INFINITY])).toBe('not finite');
     expect(checkLoss([])).toBe('not finite');
+  });
+});
+
+describe('withSpeedups', () => {
+  const row = (workload: WorkloadResult['workload'], throughput?: number): WorkloadResult => ({
+    workload,
+    description: '',
+    backend: 'wasm',
+    threads: 1,
+    unit: 'tokens',
+    flopsPerStep: 1,
+    stepTimesMs: [],
+    losses: [],
+    ...(throughput === undefined ? {} : { throughput }),
+  });
+
+  it('reports a data-parallel row against the one-thread workload it parallelizes', () => {
+    const rows = withSpeedups(
+      [row('gpt', 3000), row('gpt-data-parallel', 4500)],
+      [gptWorkload, gptDataParallelWorkload],
+    );
+    expect(rows[1]?.speedupOverOneWorker).toBeCloseTo(1.5, 10);
+    expect(rows[0]?.speedupOverOneWorker).toBeUndefined();
+  });
+
+  it('reports nothing when either one did not run', () => {
+    expect(
+      withSpeedups(
+        [row('gpt'), row('gpt-data-parallel', 4500)],
+        [gptWorkload, gptDataParallelWorkload],
+      )[1]?.speedupOverOneWorker,
+    ).toBeUndefined();
+    expect(
+      withSpeedups([row('gpt-data-parallel', 4500)], [gptDataParallelWorkload])[0]
+        ?.speedupOverOneWorker,
+    ).toBeUndefined();
   });
 });

@@ -145,6 +145,7 @@ function toResult(
     description: workload.description,
     backend: live.backend,
     threads: live.threads,
+    workers: workload.workers ?? 1,
     unit: workload.unit,
     flopsPerStep: workload.flopsPerStep,
     stepTimesMs: live.stepTimesMs.map((time) => Math.round(time * 100) / 100),
@@ -190,6 +191,29 @@ function toResult(
       : {}),
     ...(torch === undefined ? {} : { torch, ratio: throughput / torch.throughput }),
   };
+}
+
+/**
+ * Adds `speedupOverOneWorker` to the data-parallel rows of one backend: their throughput over that
+ * of the one-thread workload they parallelize, when both ran.
+ *
+ * @param results one backend's rows.
+ * @param workloads the workloads that ran.
+ * @returns the rows, data-parallel ones with their speed-up.
+ * @example withSpeedups(rows, [gptWorkload, gptDataParallelWorkload])
+ */
+export function withSpeedups(
+  results: readonly WorkloadResult[],
+  workloads: readonly Workload[],
+): WorkloadResult[] {
+  return results.map((result) => {
+    const parallelizes = workloads.find(
+      (workload) => workload.name === result.workload,
+    )?.parallelizes;
+    const single = results.find((other) => other.workload === parallelizes);
+    if (result.throughput === undefined || single?.throughput === undefined) return result;
+    return { ...result, speedupOverOneWorker: result.throughput / single.throughput };
+  });
 }
 
 /**
@@ -278,7 +302,7 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
         };
         live.push(entry);
         try {
-          entry.step = workload.createStep(options.seed);
+          entry.step = await workload.createStep(options.seed);
           entry.parameterCount = entry.step.parameterCount;
           const start = performance.now();
           for (let i = 0; i < options.warmup; i++) {
@@ -341,10 +365,12 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
         gflops: (2 * options.matMulSize ** 3) / (msPerProduct * 1e6),
       };
       matMulCeilings[backend] = ceiling;
+      const backendResults: WorkloadResult[] = [];
       for (const entry of live) {
-        entry.step?.dispose();
-        results.push(toResult(entry, ceiling, torchFramework, options.torchThreads));
+        await entry.step?.dispose();
+        backendResults.push(toResult(entry, ceiling, torchFramework, options.torchThreads));
       }
+      results.push(...withSpeedups(backendResults, workloads));
     }
     if (options.datasets) {
       // After the workloads (first loads in the process), on the first requested backend.

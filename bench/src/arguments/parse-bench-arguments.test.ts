@@ -11,6 +11,8 @@ describe('parseBenchArguments', () => {
         'bert',
         'mae',
         'wavenet',
+        'gpt-data-parallel',
+        'simclr-data-parallel',
         'generate',
         'generate-no-cache',
         'encode-convnet',

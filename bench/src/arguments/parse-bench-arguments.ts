@@ -50,6 +50,8 @@ then each dataset's load and batch iterator.
 options:
   --workloads LIST     comma-separated, in this order (default all):
                        training steps: gpt, simclr, bert, mae, wavenet
+                       data-parallel: gpt-data-parallel, simclr-data-parallel (the gpt and
+                         simclr steps on 2 worker threads; speed-up over one thread reported)
                        inference: generate, generate-no-cache (GPT tokens/s with and without
                          the KV cache), encode-convnet, encode-transformer (core's encode)
                        datasets: each dataset's cold load and batch-iterator throughput

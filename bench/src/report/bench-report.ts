@@ -34,6 +34,10 @@ export type WorkloadResult = {
   readonly backend: string;
   /** Threads the backend computes with. */
   readonly threads: number;
+  /** Worker threads (one backend instance each) the step is split across. @default 1 */
+  readonly workers?: number;
+  /** Throughput over that of the one-thread workload it parallelizes, in the same run (data-parallel rows). */
+  readonly speedupOverOneWorker?: number;
   /** 'tokens', 'images', 'samples' or 'sequences'. */
   readonly unit: string;
   /** Counted FLOPs per step (see bench/README.md). */

@@ -78,11 +78,11 @@ describe('formatResultsTable', () => {
     const text = formatResultsTable(report([gpt, simclr], true));
     const lines = text.split('\n');
     expect(lines[0]).toMatch(
-      /^workload\s+backend\s+threads\s+ms\/step\s+throughput\s+GFLOP\/s \(% matMul\)\s+loss first → last\s+PyTorch ms\/step\s+PyTorch throughput\s+ratio$/,
+      /^workload\s+backend\s+threads\s+workers\s+ms\/step\s+throughput\s+GFLOP\/s \(% matMul\)\s+loss first → last\s+PyTorch ms\/step\s+PyTorch throughput\s+ratio$/,
     );
     const gptRow = lines.find((line) => line.startsWith('gpt'))!;
     expect(gptRow).toMatch(
-      /wasm\s+1\s+250\s+3,072 tokens\/s\s+16\.0 \(50%\)\s+4\.200 → 4\.100\s+50\.0 \(2 thr\)\s+15,360 tokens\/s\s+0\.200×$/,
+      /wasm\s+1\s+1\s+250\s+3,072 tokens\/s\s+16\.0 \(50%\)\s+4\.200 → 4\.100\s+50\.0 \(2 thr\)\s+15,360 tokens\/s\s+0\.200×$/,
     );
     expect(lines.find((line) => line.startsWith('simclr'))).toMatch(/failed/);
     expect(text).toContain('matMul ceiling on wasm: 512×512×512 in 10.0 ms = 26.8 GFLOP/s');

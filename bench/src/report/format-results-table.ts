@@ -36,6 +36,7 @@ function row(result: WorkloadResult): string[] {
     result.workload,
     result.backend,
     String(result.threads),
+    String(result.workers ?? 1),
     ...ours,
     gflops,
     loss,
@@ -65,6 +66,7 @@ export function formatResultsTable(report: BenchReport): string {
     'workload',
     'backend',
     'threads',
+    'workers',
     'ms/step',
     'throughput',
     'GFLOP/s (% matMul)',
@@ -77,7 +79,7 @@ export function formatResultsTable(report: BenchReport): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((cells) => cells[column]!.length)),
   );
-  const numeric = new Set([2, 3, 4, 5, 7, 8, 9]);
+  const numeric = new Set([2, 3, 4, 5, 6, 8, 9, 10]);
   const line = (cells: readonly string[]): string =>
     cells
       .map((cell, column) =>
@@ -117,6 +119,10 @@ export function formatResultsTable(report: BenchReport): string {
     }
     if (result.torchError !== undefined)
       output.push(`${result.workload} PyTorch reference failed: ${result.torchError}`);
+    if (result.speedupOverOneWorker !== undefined)
+      output.push(
+        `${result.workload} on ${result.backend}: ${result.speedupOverOneWorker.toFixed(2)}× the one-thread throughput on ${result.workers ?? 1} workers.`,
+      );
   }
   if (report.datasets !== undefined) {
     if (output.length > 0) output.push('');

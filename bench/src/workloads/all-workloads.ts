@@ -1,4 +1,5 @@
 import { bertWorkload } from './bert-workload';
+import { gptDataParallelWorkload, simclrDataParallelWorkload } from './data-parallel-workloads';
 import { encodeConvNetWorkload, encodeTransformerWorkload } from './encode-workload';
 import { generateCachedWorkload, generateUncachedWorkload } from './generate-workload';
 import { gptWorkload } from './gpt-workload';
@@ -14,6 +15,8 @@ export const allWorkloads: Readonly<Record<WorkloadName, Workload>> = {
   bert: bertWorkload,
   mae: maeWorkload,
   wavenet: wavenetWorkload,
+  'gpt-data-parallel': gptDataParallelWorkload,
+  'simclr-data-parallel': simclrDataParallelWorkload,
   generate: generateCachedWorkload,
   'generate-no-cache': generateUncachedWorkload,
   'encode-convnet': encodeConvNetWorkload,

@@ -35,6 +35,28 @@ export const gptBenchConfig: GptWorkloadConfig = {
 };
 
 /**
+ * The workload's fixed batch: seeded random tokens and targets, int32 `[batchSize, blockSize]`
+ * each (the loss must fall step after step on it).
+ *
+ * @param random the generator.
+ * @param config the workload configuration.
+ * @returns the two tensors (the caller disposes them).
+ * @example const { tokens, targets } = randomTokenBatch(new SeededRandom(0), gptBenchConfig);
+ */
+export function randomTokenBatch(
+  random: SeededRandom,
+  config: GptWorkloadConfig = gptBenchConfig,
+): { tokens: tf.Tensor2D; targets: tf.Tensor2D } {
+  const { vocabularySize, blockSize } = config.model;
+  const randomTokens = (): tf.Tensor2D => {
+    const values = new Int32Array(config.batchSize * blockSize);
+    for (let i = 0; i < values.length; i++) values[i] = random.nextInt(vocabularySize);
+    return tf.tensor2d(values, [config.batchSize, blockSize], 'int32');
+  };
+  return { tokens: randomTokens(), targets: randomTokens() };
+}
+
+/**
  * Builds one live GPT training step on the current backend: model, AdamW and a fixed batch of
  * seeded random tokens (so the loss must fall step after step).
  *
@@ -49,7 +71,6 @@ export function createGptStep(
   config: GptWorkloadConfig = gptBenchConfig,
 ): TrainingStep {
   const random = new SeededRandom(seed);
-  const { vocabularySize, blockSize } = config.model;
   const model = createLanguageModel(config.model, random);
   const optimizer = createAdamW({
     learningRate: config.learningRate,
@@ -57,13 +78,7 @@ export function createGptStep(
     beta1: config.betas[0],
     beta2: config.betas[1],
   });
-  const randomTokens = (): tf.Tensor2D => {
-    const values = new Int32Array(config.batchSize * blockSize);
-    for (let i = 0; i < values.length; i++) values[i] = random.nextInt(vocabularySize);
-    return tf.tensor2d(values, [config.batchSize, blockSize], 'int32');
-  };
-  const tokens = randomTokens();
-  const targets = randomTokens();
+  const { tokens, targets } = randomTokenBatch(random, config);
   const variables = [...model.variables];
   return {
     parameterCount: model.parameterCount,

@@ -1,4 +1,4 @@
-import { initBackend, SeededRandom } from '@selfsup/core';
+import { createExchangeBuffers, initBackend, SeededRandom, SharedMemoryGroup } from '@selfsup/core';
 import { computeOnBackends, expectNoTensorLeak, expectTensorsClose } from '@selfsup/core/test';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,26 @@ describe('ntXentLoss', () => {
     const rows = input.arraySync() as number[][];
     expect(loss.dataSync()[0]).toBeCloseTo(referenceNtXent(rows, 0.5), 4);
     tf.dispose([input, loss]);
+  });
+
+  it('with a one-worker data-parallel group, gathers its own rows: the same loss and gradient', () => {
+    const group = new SharedMemoryGroup(createExchangeBuffers(1, 64), 0, 1);
+    const input = projections();
+    const [plain, plainGradient] = tf.tidy(() => {
+      const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => ntXentLoss(x as tf.Tensor2D, 0.5))(
+        input,
+      );
+      return [value, grad];
+    });
+    const [grouped, groupedGradient] = tf.tidy(() => {
+      const { value, grad } = tf.valueAndGrad((x: tf.Tensor) =>
+        ntXentLoss(x as tf.Tensor2D, 0.5, group),
+      )(input);
+      return [value, grad];
+    });
+    expectTensorsClose(grouped!, plain!, { label: 'loss' });
+    expectTensorsClose(groupedGradient!, plainGradient!, { label: 'gradient' });
+    tf.dispose([input, plain!, plainGradient!, grouped!, groupedGradient!]);
   });
 
   it('gives the same loss and gradient on wasm and cpu', async () => {

@@ -39,6 +39,32 @@ export const simclrBenchConfig: SimclrWorkloadConfig = {
 };
 
 /**
+ * The workload's fixed views: uniform random images, and the same images with Gaussian noise
+ * (clipped to [0, 1]) as the second view, `[images, H, W, C]` each.
+ *
+ * @param random the generator.
+ * @param config the workload configuration.
+ * @returns the two views (the caller disposes them).
+ * @example const { first, second } = randomViews(new SeededRandom(0), simclrBenchConfig);
+ */
+export function randomViews(
+  random: SeededRandom,
+  config: SimclrWorkloadConfig = simclrBenchConfig,
+): { first: tf.Tensor4D; second: tf.Tensor4D } {
+  const { imageSize, channels } = config.network;
+  const pixels = config.images * imageSize * imageSize * channels;
+  const first = new Float32Array(pixels);
+  const second = new Float32Array(pixels);
+  for (let i = 0; i < pixels; i++) {
+    const value = random.nextFloat();
+    first[i] = value;
+    second[i] = Math.min(1, Math.max(0, value + config.viewNoise * random.nextNormal()));
+  }
+  const shape: [number, number, number, number] = [config.images, imageSize, imageSize, channels];
+  return { first: tf.tensor4d(first, shape), second: tf.tensor4d(second, shape) };
+}
+
+/**
  * Builds one live SimCLR training step on the current backend: network, Adam and a fixed batch of
  * pre-augmented random views (uniform images; the second view adds Gaussian noise, clipped to
  * [0, 1]), so the loss must fall step after step.
@@ -54,17 +80,11 @@ export function createSimclrStep(
   config: SimclrWorkloadConfig = simclrBenchConfig,
 ): TrainingStep {
   const random = new SeededRandom(seed);
-  const { imageSize, channels } = config.network;
   const network = createContrastiveNetwork(config.network, random);
   const optimizer = createAdam({ learningRate: config.learningRate });
-  const pixels = config.images * imageSize * imageSize * channels;
-  const views = new Float32Array(2 * pixels);
-  for (let i = 0; i < pixels; i++) {
-    const value = random.nextFloat();
-    views[i] = value;
-    views[pixels + i] = Math.min(1, Math.max(0, value + config.viewNoise * random.nextNormal()));
-  }
-  const images = tf.tensor4d(views, [2 * config.images, imageSize, imageSize, channels]);
+  const { first, second } = randomViews(random, config);
+  const images = tf.concat([first, second]);
+  tf.dispose([first, second]);
   const variables = [...network.variables];
   return {
     parameterCount: network.parameterCount,

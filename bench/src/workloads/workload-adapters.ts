@@ -7,6 +7,8 @@
  * wasm kernels. Only NT-Xent is the bench's own (the contrastive package owns the real one).
  */
 import {
+  type CollectiveGroup,
+  type ConvNetEncoder,
   type Optimizer as CoreOptimizer,
   clipByGlobalNorm,
   createConvNetEncoder,
@@ -15,6 +17,7 @@ import {
   createTransformerEncoder,
   type SeededRandom,
   type TrainableParameter,
+  type TransformerEncoder,
 } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 import type { GptConfig, SimclrConvNetConfig } from '../workloads/workload-configs';
@@ -22,6 +25,8 @@ import { ntXentLoss } from './nt-xent-loss';
 
 /** A language model the GPT workload trains. */
 export type LanguageModel = {
+  /** The causal Transformer (its token embeddings are the tied output head). */
+  readonly encoder: TransformerEncoder;
   /** Every trainable variable, each once. */
   readonly variables: readonly tf.Variable[];
   /** The number of trainable parameters. */
@@ -34,6 +39,10 @@ export type LanguageModel = {
 
 /** An encoder plus projection head the SimCLR workload trains. */
 export type ContrastiveNetwork = {
+  /** The ConvNet encoder (what transfers). */
+  readonly encoder: ConvNetEncoder;
+  /** The projection head (representation → projection). */
+  readonly projection: tf.Sequential;
   /** Every trainable variable, each once. */
   readonly variables: readonly tf.Variable[];
   /** The number of trainable parameters. */
@@ -82,6 +91,7 @@ export function createLanguageModel(config: GptConfig, random: SeededRandom): La
   });
   const variables = encoder.model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   return {
+    encoder,
     variables,
     parameterCount: countParameters(variables),
     loss(tokens, targets) {
@@ -102,21 +112,27 @@ export function createLanguageModel(config: GptConfig, random: SeededRandom): La
  *
  * @param config the network shape.
  * @param random the generator of the initial weights.
+ * @param group a data-parallel worker's group: the BatchNormalization statistics are then the
+ *   global batch's (SyncBN, core's `createConvNetEncoder` build option).
  * @returns a {@link ContrastiveNetwork} on the current backend.
  * @example const network = createContrastiveNetwork(simclrBenchConfig.network, new SeededRandom(0));
  */
 export function createContrastiveNetwork(
   config: SimclrConvNetConfig,
   random: SeededRandom,
+  group?: CollectiveGroup,
 ): ContrastiveNetwork {
-  const encoder = createConvNetEncoder({
-    inputShape: [config.imageSize, config.imageSize, config.channels],
-    channels: [...config.filters],
-    outputSize: config.representationSize,
-    // PyTorch's BatchNorm momentum 0.1 is Keras' 0.9.
-    batchNormalizationMomentum: 0.9,
-    seed: random.nextSeed(),
-  });
+  const encoder = createConvNetEncoder(
+    {
+      inputShape: [config.imageSize, config.imageSize, config.channels],
+      channels: [...config.filters],
+      outputSize: config.representationSize,
+      // PyTorch's BatchNorm momentum 0.1 is Keras' 0.9.
+      batchNormalizationMomentum: 0.9,
+      seed: random.nextSeed(),
+    },
+    group === undefined ? {} : { group },
+  );
   const projection = tf.sequential({
     layers: [
       tf.layers.dense({
@@ -135,6 +151,8 @@ export function createContrastiveNetwork(
     (weight) => weight.read() as tf.Variable,
   );
   return {
+    encoder,
+    projection,
     variables,
     parameterCount: countParameters(variables),
     project(images, training) {
@@ -216,9 +234,14 @@ export function clipGradients(gradients: tf.NamedTensorMap, maxNorm: number): tf
  *
  * @param projections the projection-head outputs.
  * @param temperature τ.
+ * @param group a data-parallel worker's group: negatives from every worker (see `ntXentLoss`).
  * @returns the mean loss.
  * @example const loss = contrastiveLoss(projections, 0.5);
  */
-export function contrastiveLoss(projections: tf.Tensor2D, temperature: number): tf.Scalar {
-  return ntXentLoss(projections, temperature);
+export function contrastiveLoss(
+  projections: tf.Tensor2D,
+  temperature: number,
+  group?: CollectiveGroup,
+): tf.Scalar {
+  return ntXentLoss(projections, temperature, group);
 }

@@ -5,6 +5,8 @@ export type WorkloadName =
   | 'bert'
   | 'mae'
   | 'wavenet'
+  | 'gpt-data-parallel'
+  | 'simclr-data-parallel'
   | 'generate'
   | 'generate-no-cache'
   | 'encode-convnet'
@@ -17,6 +19,8 @@ export const workloadNames: readonly WorkloadName[] = [
   'bert',
   'mae',
   'wavenet',
+  'gpt-data-parallel',
+  'simclr-data-parallel',
   'generate',
   'generate-no-cache',
   'encode-convnet',
@@ -43,9 +47,11 @@ export type TrainingStep = {
 };
 
 /** A live step the bench times: a {@link TrainingStep}, or one whose step is asynchronous (generation). */
-export type WorkloadStep = Omit<TrainingStep, 'step'> & {
+export type WorkloadStep = Omit<TrainingStep, 'step' | 'dispose'> & {
   /** Runs one step; its value (loss, tokens generated, feature sum) is read back when it settles. */
   step(): number | Promise<number>;
+  /** Frees the model, optimizer state and data (and stops worker threads). */
+  dispose(): void | Promise<void>;
 };
 
 /** A benchmark workload: what it trains, how its throughput and FLOPs are counted. */
@@ -64,6 +70,13 @@ export type Workload = {
   readonly flopsPerStep: number;
   /** The repo's PyTorch reference script of the same step, in `bench/reference/` (when it has one). */
   readonly referenceScript?: string;
+  /**
+   * Worker threads the step runs on (data-parallel workloads: one wasm instance each).
+   * @default 1 (the calling thread)
+   */
+  readonly workers?: number;
+  /** The one-thread workload this one runs on several workers (its speed-up is reported against it). */
+  readonly parallelizes?: WorkloadName;
   /** Builds the model, optimizer and data on the current tfjs backend, seeded. */
-  createStep(seed: number): WorkloadStep;
+  createStep(seed: number): WorkloadStep | Promise<WorkloadStep>;
 };

@@ -3,6 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/init-backend';
 import { BatchNormalization } from '../layers/batch-normalization';
 import { SeededRandom } from '../random/seeded-random';
+import {
+  createExchangeBuffers,
+  SharedMemoryGroup,
+} from '../training/data-parallel/shared-memory-group';
+import { SyncBatchNormalization } from '../training/data-parallel/sync-batch-normalization';
 import { ConvNetEncoder, createConvNetEncoder } from './conv-net-encoder';
 import {
   expectEncoderMatchesCpu,
@@ -101,6 +106,50 @@ describe('createConvNetEncoder', () => {
     expect(gradientCount).toBe(encoder.model.trainableWeights.length);
     encoder.dispose();
     images.dispose();
+  });
+
+  it('with a data-parallel group uses SyncBN: one worker computes what plain BN computes, and the config is unchanged', () => {
+    const group = new SharedMemoryGroup(createExchangeBuffers(1, 256), 0, 1);
+    const options = {
+      inputShape: [8, 8, 1] as [number, number, number],
+      channels: [4, 6],
+      outputSize: 5,
+      seed: 3,
+    };
+    const plain = createConvNetEncoder(options);
+    const synced = createConvNetEncoder(options, { group });
+    const images = seededImages(7, [4, 8, 8, 1]);
+    const kinds = synced.model.layers.filter((layer) => layer instanceof SyncBatchNormalization);
+    expect(kinds).toHaveLength(2);
+    expect(synced.getConfig()).toEqual(plain.getConfig());
+    const gradients = (encoder: ConvNetEncoder) =>
+      tf.tidy(() => {
+        const variables = encoder.model.trainableWeights.map(
+          (weight) => weight.read() as tf.Variable,
+        );
+        const { value, grads } = tf.variableGrads(
+          () => tf.sum(tf.square(encoder.doEncode(images, { training: true }))) as tf.Scalar,
+          variables,
+        );
+        return [
+          value.dataSync()[0] as number,
+          ...variables.map((v) => Array.from(grads[v.name]!.dataSync())),
+        ] as const;
+      });
+    const [plainLoss, ...plainGradients] = gradients(plain);
+    const [syncedLoss, ...syncedGradients] = gradients(synced);
+    expect(syncedLoss).toBeCloseTo(plainLoss, 4);
+    syncedGradients.forEach((gradient, index) => {
+      const expected = plainGradients[index] as number[];
+      (gradient as number[]).forEach((value, position) => {
+        expect(Math.abs(value - (expected[position] as number))).toBeLessThan(
+          1e-4 * (1 + Math.abs(expected[position] as number)),
+        );
+      });
+    });
+    images.dispose();
+    plain.dispose();
+    synced.dispose();
   });
 
   it('round-trips through getConfig, save/load and fromModel with identical outputs', async () => {

@@ -5,6 +5,8 @@ import { deriveSeed } from '../random/seeded-random';
 import type { EncoderConfigV1 } from '../spec/encoder-v1';
 import { LayersEncoder } from './layers-encoder';
 import { validateEncoderOptions } from './validate-encoder-options';
+import type { CollectiveGroup } from '../training/data-parallel/collective-ops';
+import { SyncBatchNormalization } from '../training/data-parallel/sync-batch-normalization';
 
 const positiveInteger = z.number().int().positive();
 
@@ -35,6 +37,20 @@ export type ConvNetEncoderOptions = z.input<typeof convNetEncoderOptionsSchema>;
 /** {@link ConvNetEncoderOptions} with the defaults filled in. */
 export type ConvNetEncoderSettings = z.output<typeof convNetEncoderOptionsSchema>;
 
+/**
+ * How {@link createConvNetEncoder} builds the layers, beyond the saved config: not serialized, so a
+ * checkpoint written with these options loads without them.
+ */
+export type ConvNetEncoderBuildOptions = {
+  /**
+   * A data-parallel worker's group (the `group` a workload export receives): every
+   * BatchNormalization becomes a {@link SyncBatchNormalization}, whose training statistics are
+   * those of the global batch, so N workers normalize as one worker does on the whole batch.
+   * @default undefined (per-batch statistics of this process)
+   */
+  readonly group?: CollectiveGroup;
+};
+
 /** The `type` of the ConvNet encoder in configs and checkpoints. */
 export const convNetEncoderType = 'conv-net';
 
@@ -61,13 +77,16 @@ export class ConvNetEncoder extends LayersEncoder {
   }
 
   /** Builds a fresh, seeded encoder from options. Prefer {@link createConvNetEncoder}. */
-  static create(options: ConvNetEncoderOptions = {}): ConvNetEncoder {
+  static create(
+    options: ConvNetEncoderOptions = {},
+    build: ConvNetEncoderBuildOptions = {},
+  ): ConvNetEncoder {
     const settings = validateEncoderOptions(
       'createConvNetEncoder',
       convNetEncoderOptionsSchema,
       options,
     );
-    return new ConvNetEncoder(settings, buildConvNetModel(settings));
+    return new ConvNetEncoder(settings, buildConvNetModel(settings, build));
   }
 
   /**
@@ -101,7 +120,10 @@ export class ConvNetEncoder extends LayersEncoder {
   }
 }
 
-function buildConvNetModel(settings: ConvNetEncoderSettings): tf.LayersModel {
+function buildConvNetModel(
+  settings: ConvNetEncoderSettings,
+  build: ConvNetEncoderBuildOptions,
+): tf.LayersModel {
   const smallestSide = Math.min(settings.inputShape[0], settings.inputShape[1]);
   if (smallestSide < 2 ** settings.channels.length) {
     throw new Error(
@@ -125,10 +147,15 @@ function buildConvNetModel(settings: ConvNetEncoderSettings): tf.LayersModel {
       })
       .apply(x) as tf.SymbolicTensor;
     if (settings.batchNormalization) {
-      x = new BatchNormalization({
+      const normalization = {
         momentum: settings.batchNormalizationMomentum,
         name: `batch_normalization_${block}`,
-      }).apply(x) as tf.SymbolicTensor;
+      };
+      x = (
+        build.group === undefined
+          ? new BatchNormalization(normalization)
+          : new SyncBatchNormalization({ ...normalization, group: build.group })
+      ).apply(x) as tf.SymbolicTensor;
     }
     x = tf.layers
       .activation({ activation: 'relu', name: `relu_${block}` })
@@ -159,14 +186,19 @@ function buildConvNetModel(settings: ConvNetEncoderSettings): tf.LayersModel {
  * Each entry of `channels` adds conv(k×k, same, no bias)-BatchNormalization-ReLU-maxpool2; then
  * flatten and dense(`outputSize`) + ReLU give the representation `[B, outputSize]`. Dense weights
  * are `[in, out]` (one 2-D matMul). BatchNormalization uses batch statistics when
- * `doEncode(x, { training: true })`.
+ * `doEncode(x, { training: true })`; in a data-parallel worker, pass its `group` so that they are
+ * the global batch's (SyncBN).
  *
  * @param options see {@link convNetEncoderOptionsSchema}; all optional.
+ * @param build layer options that are not saved (the data-parallel group).
  * @returns the encoder; `getConfig()` rebuilds it, `ConvNetEncoder.fromModel` reloads it.
  * @example
  * const encoder = createConvNetEncoder(); // 28×28×1 → 128
  * const z = encoder.doEncode(images, { training: true });
  */
-export function createConvNetEncoder(options: ConvNetEncoderOptions = {}): ConvNetEncoder {
-  return ConvNetEncoder.create(options);
+export function createConvNetEncoder(
+  options: ConvNetEncoderOptions = {},
+  build: ConvNetEncoderBuildOptions = {},
+): ConvNetEncoder {
+  return ConvNetEncoder.create(options, build);
 }

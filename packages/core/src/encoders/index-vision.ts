@@ -9,7 +9,11 @@ export {
   audioConvEncoderType,
   createAudioConvEncoder,
 } from './audio-conv-encoder';
-export type { ConvNetEncoderOptions, ConvNetEncoderSettings } from './conv-net-encoder';
+export type {
+  ConvNetEncoderBuildOptions,
+  ConvNetEncoderOptions,
+  ConvNetEncoderSettings,
+} from './conv-net-encoder';
 export {
   ConvNetEncoder,
   convNetEncoderOptionsSchema,
