@@ -236,9 +236,9 @@ export function batchNormalizeTraining(
  * `[R, 1]`), then a small reduction of the `[M/R, C]` block means: on wasm the pool is one XNNPACK
  * call (~2.5 ms on SimCLR's `[200704, 32]`) where `tf.sum(rows, 0)` transposes first (~27 ms),
  * and `ones[1, M] · rows` re-packs the whole operand. Small `M`, or an `M` without a divisor near
- * √M, uses `tf.sum` directly.
+ * √M, uses `tf.sum` directly. (Internal: shared with `SyncBatchNormalization`, not exported by the package.)
  */
-function sumRows(rows: tf.Tensor): tf.Tensor1D {
+export function sumRows(rows: tf.Tensor): tf.Tensor1D {
   const [count, channels] = rows.shape as [number, number];
   const blockSize = count >= 4096 ? largestDivisorUpTo(count, Math.floor(Math.sqrt(count))) : 1;
   if (blockSize < 16) return tf.sum(rows, 0);

@@ -27,6 +27,16 @@ export type ReplicaStepResult = {
 };
 
 /**
+ * `values[i] /= divisor` for every i. A small top-level function on purpose: V8 optimizes it after
+ * a few calls, while the same loop inlined in the step's closures ran up to 30 ms per step for
+ * 445k values (measured in the SimCLR bench step, 2 workers) instead of under 1 ms.
+ */
+function divideInPlace(values: Float32Array, divisor: number): void {
+  for (let index = 0; index < values.length; index++)
+    values[index] = (values[index] as number) / divisor;
+}
+
+/**
  * One worker's replica of a data-parallel run: the objective, its optimizer and schedule, and the
  * step that all-reduces gradients through the group.
  *
@@ -150,15 +160,13 @@ export class DataParallelReplica {
         (summed[this.gradientSize + parameters.length + 1 + index] as number) / workers;
     });
     const learningRate = this.schedule(step);
+    if (workers > 1) divideInPlace(summed.subarray(0, this.gradientSize), workers);
     const { gradients, norm } = tf.tidy(() => {
       const averaged: Record<string, tf.Tensor> = {};
       parameters.forEach((parameter, index) => {
         if (summed[this.gradientSize + index] === 0) return; // no worker had a gradient: left alone, as pretrain()
         const offset = this.offsets[index] as number;
         const values = summed.subarray(offset, offset + parameter.variable.size);
-        if (workers > 1)
-          for (let position = 0; position < values.length; position++)
-            values[position] = (values[position] as number) / workers;
         averaged[parameter.key] = tf.tensor(values, parameter.variable.shape, 'float32');
       });
       const norm = globalNorm(averaged);
