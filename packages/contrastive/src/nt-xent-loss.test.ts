@@ -1,4 +1,4 @@
-import { initBackend } from '@selfsup/core';
+import { createExchangeBuffers, initBackend, SharedMemoryGroup } from '@selfsup/core';
 import { computeOnBackends, expectNoTensorLeak, expectTensorsClose } from '@selfsup/core/test';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,33 @@ describe('ntXentLoss', () => {
       tf.dispose([loss, accuracy]);
     });
     input.dispose();
+  });
+
+  it('with a one-worker data-parallel group (gathered negatives) gives the same loss, accuracy and gradient', () => {
+    const group = new SharedMemoryGroup(createExchangeBuffers(1, 256), 0, 1);
+    const input = tf.tensor2d(rows);
+    const run = (withGroup: boolean) =>
+      tf.tidy(() => {
+        const { value, grad } = tf.valueAndGrad(
+          (x: tf.Tensor) => ntXentLoss(x as tf.Tensor2D, 0.5, withGroup ? group : undefined).loss,
+        )(input);
+        const { accuracy } = ntXentLoss(input, 0.5, withGroup ? group : undefined);
+        return [value, grad, accuracy];
+      });
+    const [plainLoss, plainGradient, plainAccuracy] = run(false);
+    const [groupLoss, groupGradient, groupAccuracy] = run(true);
+    expectTensorsClose(groupLoss!, plainLoss!);
+    expectTensorsClose(groupGradient!, plainGradient!);
+    expect(groupAccuracy!.dataSync()[0]).toBe(plainAccuracy!.dataSync()[0]);
+    tf.dispose([
+      input,
+      plainLoss!,
+      plainGradient!,
+      plainAccuracy!,
+      groupLoss!,
+      groupGradient!,
+      groupAccuracy!,
+    ]);
   });
 
   it('refuses an odd number of rows with the reason', () => {

@@ -1,4 +1,5 @@
 import {
+  type CollectiveGroup,
   createImageViews,
   type EncoderV1,
   type ImageViewOptions,
@@ -25,6 +26,13 @@ export type SimclrOptions = {
   readonly views?: ImageViewOptions;
   /** Seed of the projection head's initialisation. @default 0 */
   readonly seed?: number;
+  /**
+   * A data-parallel worker's group (the `group` a `pretrain({ workers })` workload receives): the
+   * NT-Xent negatives are gathered from every worker. Build the encoder with the same group
+   * (e.g. `createConvNetEncoder(options, { group })`) so that BatchNorm uses the global batch.
+   * @default undefined (this process holds the whole batch)
+   */
+  readonly group?: CollectiveGroup;
 };
 
 /** A batch of images, alone or with labels that SimCLR ignores. */
@@ -50,6 +58,7 @@ export function createSimclr(options: SimclrOptions): ObjectiveV1<SimclrBatch> {
     temperature = 0.5,
     views = mnistViewPreset,
     seed = 0,
+    group,
   } = options;
   const projectionHiddenUnits = options.projectionHiddenUnits ?? encoder.outputSize;
   if (encoder.inputSpec.modality !== 'image') {
@@ -87,7 +96,7 @@ export function createSimclr(options: SimclrOptions): ObjectiveV1<SimclrBatch> {
         training: context.training,
       });
       const projections = head.apply(features, { training: context.training }) as tf.Tensor2D;
-      const { loss, accuracy } = ntXentLoss(projections, temperature);
+      const { loss, accuracy } = ntXentLoss(projections, temperature, group);
       return { loss, metrics: { accuracy } };
     },
     dispose() {

@@ -128,7 +128,7 @@ export function registerPretrainCommand(cli: CAC): void {
       layers.push(fromFile, fromFlags);
       const settings = resolvePretrainSettings(method, layers);
       // Refused counts fail here, before any data is loaded.
-      checkWorkers(findMethod(method), settings.workers, settings.batchSize);
+      checkWorkers(findMethod(method), settings.workers, settings.batchSize, settings.encoder);
       const runOptions = { resume, force: Boolean(flags.force), output };
       // Methods that are not an ObjectiveV1 (Word2Vec, GloVe) bring their own trainer.
       const ownTrainer = findMethod(method).train;

@@ -91,20 +91,72 @@ describe('selfsup pretrain --workers (built binary, data-parallel worker threads
   });
 
   it('refuses batch-coupled methods with the reason and the fix, before loading any data', async () => {
-    const simclr = await runCli(
-      ['pretrain', 'simclr', '--workers', '2', '--steps', '1', '--out', 'simclr'],
+    const moco = await runCli(
+      ['pretrain', 'moco', '--workers', '2', '--steps', '1', '--out', 'moco'],
       directory,
     );
-    expect(simclr.code).toBe(2);
-    expect(simclr.stderr).toContain('simclr cannot train across worker threads');
-    expect(simclr.stderr).toContain('BatchNorm');
-    expect(simclr.stderr).toContain('--workers 1');
+    expect(moco.code).toBe(2);
+    expect(moco.stderr).toContain('moco cannot train across worker threads');
+    expect(moco.stderr).toContain('--workers 1');
+    const simclrResNet = await runCli(
+      [
+        'pretrain',
+        'simclr',
+        '--encoder',
+        'res-net',
+        '--workers',
+        '2',
+        '--steps',
+        '1',
+        '--out',
+        'simclr-res-net',
+      ],
+      directory,
+    );
+    expect(simclrResNet.code).toBe(2);
+    expect(simclrResNet.stderr).toContain(
+      "simclr with the 'res-net' encoder cannot train across worker threads",
+    );
+    expect(simclrResNet.stderr).toContain('--encoder conv-net');
     const word2vec = await runCli(
       ['pretrain', 'word2vec', '--workers', '2', '--out', 'word2vec'],
       directory,
     );
     expect(word2vec.code).toBe(2);
     expect(word2vec.stderr).toContain('own single-threaded trainer');
+  });
+
+  it('simclr with 2 workers (SyncBN conv-net, gathered negatives) trains and records the count', async () => {
+    const run = await runCli(
+      [
+        'pretrain',
+        'simclr',
+        '--data',
+        'mnist',
+        '--limit',
+        '64',
+        '--encoder-options',
+        '{"channels":[4],"outputSize":8}',
+        '--batch-size',
+        '8',
+        '--steps',
+        '3',
+        '--workers',
+        '2',
+        '--json',
+        '--out',
+        'simclr-2',
+      ],
+      directory,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as Result;
+    expect(result).toMatchObject({ step: 3, workers: 2 });
+    const losses = lossesOf('simclr-2');
+    expect(losses).toHaveLength(3);
+    // NT-Xent over the global batch of 8 images: 15 candidates per anchor, ln 15 ≈ 2.71 near
+    // chance; a worker that kept its own 4 images only would sit near ln 7 ≈ 1.95.
+    for (const loss of losses) expect(Math.abs(loss - Math.log(15))).toBeLessThan(0.35);
   });
 
   it('refuses a worker count below 1 and one that does not divide the batch size', async () => {

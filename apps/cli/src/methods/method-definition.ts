@@ -1,5 +1,6 @@
 import type {
   BatchSourceV1,
+  CollectiveGroup,
   EncoderFactory,
   EncoderV1,
   JsonValue,
@@ -55,6 +56,11 @@ export type DataParallelSupport =
        * `tokenizer.json`); it becomes `MethodData.extra` there.
        */
       workerExtra?(runDirectory: string): Promise<Readonly<Record<string, unknown>>>;
+      /**
+       * With `--workers` > 1, the only encoders allowed: those whose batch statistics the workers
+       * synchronise (their BatchNorm becomes `SyncBatchNormalization` there). @default every encoder
+       */
+      readonly encoders?: readonly string[];
     }
   | {
       readonly kind: 'refused';
@@ -128,5 +134,7 @@ export type MethodDefinition = {
     readonly data: MethodData;
     readonly seed: number;
     readonly options: Readonly<Record<string, unknown>>;
+    /** In a data-parallel worker (`--workers` > 1), its group: for batch-coupled losses. */
+    readonly group?: CollectiveGroup;
   }): Promise<ObjectiveV1<unknown>>;
 };

@@ -14,9 +14,9 @@ export const simclrMethod: MethodDefinition = {
   defaultBatchSize: 128,
   defaultLearningRate: 1e-3,
   dataParallel: {
-    kind: 'refused',
-    reason:
-      'NT-Xent takes its negatives from the batch and the conv-net encoder normalises with batch statistics (BatchNorm), so N workers would each see 1/N of the negatives and statistics: SimCLR across workers needs SyncBatchNormalization and allGather, not wired into the CLI yet',
+    kind: 'in-distribution',
+    note: 'BatchNorm statistics over the global batch (SyncBatchNormalization) and NT-Xent negatives gathered from every worker, as one worker on the whole batch; the augmentations are drawn per shard from the step seed, so the views differ from one worker’s',
+    encoders: ['conv-net'],
   },
   optionsSchema: z.strictObject({
     projectionHiddenUnits: z.number().int().positive().optional(),
@@ -24,8 +24,13 @@ export const simclrMethod: MethodDefinition = {
     temperature: z.number().positive().optional(),
   }),
   prepareData: (request) => prepareImageData(request, 'simclr'),
-  createObjective: async ({ encoder, seed, options }) => {
+  createObjective: async ({ encoder, seed, options, group }) => {
     const { createSimclr } = await import('@selfsup/contrastive');
-    return createSimclr({ encoder, seed, ...options }) as never;
+    return createSimclr({
+      encoder,
+      seed,
+      ...options,
+      ...(group === undefined ? {} : { group }),
+    }) as never;
   },
 };

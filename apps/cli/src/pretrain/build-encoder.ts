@@ -1,4 +1,11 @@
-import { builtInEncoders, createEncoder, type EncoderFactory, type EncoderV1 } from '@selfsup/core';
+import {
+  builtInEncoders,
+  type CollectiveGroup,
+  ConvNetEncoder,
+  createEncoder,
+  type EncoderFactory,
+  type EncoderV1,
+} from '@selfsup/core';
 import { UsageError } from '../commands/parse-flags';
 
 /**
@@ -31,6 +38,8 @@ export function checkEncoderType(
  * @param inputShape one example's shape from the data.
  * @param seed the weight-initialisation seed.
  * @param encoders factories of encoder types outside core (a method's `encoderFactories`).
+ * @param group in a data-parallel worker, its group: a `conv-net` then normalises with the
+ *   global batch's statistics (`SyncBatchNormalization`; same weights, same checkpoint).
  * @returns the encoder.
  * @throws UsageError for an unknown type or options the encoder refuses.
  * @example const encoder = buildEncoder('conv-net', { channels: [8] }, [28, 28, 1], 0);
@@ -41,9 +50,14 @@ export function buildEncoder(
   inputShape: readonly number[],
   seed: number,
   encoders: Readonly<Record<string, EncoderFactory>> = {},
+  group?: CollectiveGroup,
 ): EncoderV1 {
   checkEncoderType(type, encoders);
   try {
+    if (group !== undefined && type === 'conv-net' && encoders[type] === undefined)
+      return ConvNetEncoder.create({ seed, inputShape: [...inputShape], ...options } as never, {
+        group,
+      });
     return createEncoder(
       { type, seed, inputShape: [...inputShape], ...options } as never,
       encoders,

@@ -1,4 +1,4 @@
-import type { EncoderFactory, ObjectiveV1 } from '@selfsup/core';
+import type { CollectiveGroup, EncoderFactory, ObjectiveV1 } from '@selfsup/core';
 import type { MethodData, MethodDefinition } from '../methods/method-definition';
 import { buildEncoder } from './build-encoder';
 
@@ -18,6 +18,8 @@ export type MethodObjectiveRequest = {
   readonly data: MethodData;
   /** Factories of the method's encoder types outside core (`MethodDefinition.encoderFactories`). */
   readonly encoders: Readonly<Record<string, EncoderFactory>>;
+  /** In a data-parallel worker, its group (SyncBN in a conv-net, gathered negatives). */
+  readonly group?: CollectiveGroup;
 };
 
 /**
@@ -44,11 +46,13 @@ export async function buildMethodObjective(
     request.inputShape,
     request.seed,
     request.encoders,
+    request.group,
   );
   return method.createObjective({
     encoder,
     data: request.data,
     seed: request.seed,
     options: request.options,
+    ...(request.group === undefined ? {} : { group: request.group }),
   });
 }

@@ -36,8 +36,8 @@ export const CLI_WORKLOAD_EXPORT = 'createCliObjective';
  * weights with the main thread's, so only the architecture has to match.
  *
  * @param options the run's description, see {@link CliWorkloadOptions}.
- * @param _group the worker's collective group (unused: the CLI's data-parallel methods have no
- *   batch coupling; batch-coupled ones are refused before any worker starts).
+ * @param group the worker's collective group, passed to the encoder and the objective: batch-coupled
+ *   methods use it (SimCLR: SyncBN in its conv-net, negatives gathered from every worker).
  * @returns the objective.
  * @throws Error when the method does not train across workers (the CLI refuses it earlier).
  * @example
@@ -46,7 +46,7 @@ export const CLI_WORKLOAD_EXPORT = 'createCliObjective';
  */
 export async function createCliObjective(
   options: CliWorkloadOptions,
-  _group?: CollectiveGroup,
+  group?: CollectiveGroup,
 ): Promise<ObjectiveV1<unknown>> {
   const method = findMethod(options.method);
   const support = method.dataParallel;
@@ -72,5 +72,6 @@ export async function createCliObjective(
     options: options.methodOptions,
     data,
     encoders,
+    ...(group === undefined ? {} : { group }),
   });
 }

@@ -14,12 +14,12 @@ describe('checkWorkers', () => {
       )
       .map((method) => method.name)
       .sort();
-    expect(allowed).toEqual(['bert', 'elmo', 'gpt', 'mae', 'pixelcnn', 'wavenet']);
+    expect(allowed).toEqual(['bert', 'elmo', 'gpt', 'mae', 'pixelcnn', 'simclr', 'wavenet']);
     for (const name of allowed) expect(() => checkWorkers(findMethod(name), 2, 12)).not.toThrow();
   });
 
   it('refuses batch-coupled methods and own trainers with the reason and --workers 1', () => {
-    for (const name of ['simclr', 'moco', 'rotation', 'frame-order', 'clip', 'cpc', 'wav2vec2']) {
+    for (const name of ['moco', 'rotation', 'frame-order', 'clip', 'cpc', 'wav2vec2']) {
       expect(() => checkWorkers(findMethod(name), 2, 64)).toThrow(
         new RegExp(
           `${name} cannot train across worker threads yet: .*(BatchNorm|negatives|batch).*--workers 1`,
@@ -27,6 +27,14 @@ describe('checkWorkers', () => {
       );
     }
     expect(() => checkWorkers(findMethod('glove'), 2, 64)).toThrow(/own single-threaded trainer/);
+  });
+
+  it('allows SimCLR across workers only with an encoder whose BatchNorm the workers synchronise', () => {
+    expect(checkWorkers(findMethod('simclr'), 2, 64, 'conv-net')).toBeUndefined();
+    expect(() => checkWorkers(findMethod('simclr'), 2, 64, 'res-net')).toThrow(
+      /simclr with the 'res-net' encoder cannot train across worker threads: .*'conv-net'.*--encoder conv-net, or --workers 1/,
+    );
+    expect(checkWorkers(findMethod('simclr'), 1, 64, 'res-net')).toBeUndefined();
   });
 
   it('refuses a batch size that does not split evenly, naming multiples', () => {

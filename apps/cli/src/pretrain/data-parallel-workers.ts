@@ -15,6 +15,7 @@ import { latestCheckpointIn } from './latest-checkpoint';
  *
  * @param method the method.
  * @param workers the worker count (`--workers`, the config's `workers`, or the checkpoint's).
+ * @param encoder the encoder type, checked against the method's `dataParallel.encoders`.
  * @param batchSize examples per step.
  * @returns a note for the log when the count is more than this machine's cores, else undefined.
  * @throws UsageError naming the reason (batch-coupled method, own trainer, uneven batch) and the fix.
@@ -24,6 +25,7 @@ export function checkWorkers(
   method: MethodDefinition,
   workers: number,
   batchSize: number,
+  encoder?: string,
 ): string | undefined {
   if (workers === 1) return undefined;
   if (method.train !== undefined) {
@@ -38,6 +40,15 @@ export function checkWorkers(
       `${method.name}'s loss has not been checked for training across workers (batch statistics or in-batch negatives would need SyncBatchNormalization/allGather)`;
     throw new UsageError(
       `--workers ${workers}: ${method.name} cannot train across worker threads yet: ${reason}. Use --workers 1 (the default); --workers > 1 works for ${dataParallelMethodsHint()}.`,
+    );
+  }
+  if (
+    encoder !== undefined &&
+    support.encoders !== undefined &&
+    !support.encoders.includes(encoder)
+  ) {
+    throw new UsageError(
+      `--workers ${workers}: ${method.name} with the '${encoder}' encoder cannot train across worker threads: its batch statistics are synchronised across workers only for ${support.encoders.map((name) => `'${name}'`).join(', ')}. Use --encoder ${support.encoders[0]}, or --workers 1.`,
     );
   }
   if (batchSize % workers !== 0) {

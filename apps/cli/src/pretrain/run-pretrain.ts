@@ -70,7 +70,7 @@ export async function runPretrain(
     );
   }
   const workers = settings.workers ?? 1;
-  const workersNote = checkWorkers(method, workers, settings.batchSize);
+  const workersNote = checkWorkers(method, workers, settings.batchSize, settings.encoder);
   const encoders = (await method.encoderFactories?.()) ?? {};
   checkEncoderType(settings.encoder, encoders);
   const data = await method.prepareData({
