@@ -35,7 +35,9 @@ try {
     },
   }));
 } catch (error) {
-  console.error(`${error.message}\nusage: node scripts/scaling-profile.mjs [--steps 20] [--out FILE]`);
+  console.error(
+    `${error.message}\nusage: node scripts/scaling-profile.mjs [--steps 20] [--out FILE]`,
+  );
   process.exit(2);
 }
 if (values.help) {
@@ -65,7 +67,8 @@ const probes = {
 function run(command, args) {
   return new Promise((resolvePromise, reject) => {
     execFile(command, args, { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
+      if (error)
+        reject(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
       else resolvePromise(stdout);
     });
   });
@@ -96,15 +99,29 @@ async function aloneAndPaired(measure) {
   return { alone, paired, combined, scaling: combined / alone };
 }
 
-const report = { date: new Date().toISOString(), machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, loadAverageAtStart: os.loadavg()[0] }, steps, probes: {} };
+const report = {
+  date: new Date().toISOString(),
+  machine: {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    node: process.version,
+    loadAverageAtStart: os.loadavg()[0],
+  },
+  steps,
+  probes: {},
+};
 for (const name of ['compute', 'memory']) {
   report.probes[name] = await aloneAndPaired(() => probe(name));
-  console.log(`${name}: alone ${report.probes[name].alone.toFixed(1)}, 2 processes ${report.probes[name].combined.toFixed(1)} → ${report.probes[name].scaling.toFixed(2)}×`);
+  console.log(
+    `${name}: alone ${report.probes[name].alone.toFixed(1)}, 2 processes ${report.probes[name].combined.toFixed(1)} → ${report.probes[name].scaling.toFixed(2)}×`,
+  );
 }
 for (const workload of ['gpt', 'simclr']) {
   const throughput = async () => (await benchRows(workload))[0].throughput;
   report.probes[workload] = await aloneAndPaired(throughput);
-  console.log(`${workload} step: alone ${report.probes[workload].alone.toFixed(0)}, 2 processes ${report.probes[workload].combined.toFixed(0)} → ${report.probes[workload].scaling.toFixed(2)}×`);
+  console.log(
+    `${workload} step: alone ${report.probes[workload].alone.toFixed(0)}, 2 processes ${report.probes[workload].combined.toFixed(0)} → ${report.probes[workload].scaling.toFixed(2)}×`,
+  );
 }
 const rows = await benchRows('gpt,gpt-data-parallel,simclr,simclr-data-parallel');
 report.dataParallel = rows.map((row) => ({
@@ -117,9 +134,13 @@ report.dataParallel = rows.map((row) => ({
 }));
 for (const row of report.dataParallel) {
   if (row.speedupOverOneWorker !== undefined)
-    console.log(`${row.workload}: ${row.throughput.toFixed(0)} ${row.unit}/s, ${row.speedupOverOneWorker.toFixed(2)}× one thread (2 independent processes: ${report.probes[row.workload.replace('-data-parallel', '')].scaling.toFixed(2)}×)`);
+    console.log(
+      `${row.workload}: ${row.throughput.toFixed(0)} ${row.unit}/s, ${row.speedupOverOneWorker.toFixed(2)}× one thread (2 independent processes: ${report.probes[row.workload.replace('-data-parallel', '')].scaling.toFixed(2)}×)`,
+    );
 }
-const out = resolve(values.out ?? resolve(here, `../results/scaling-profile-${report.date.slice(0, 10)}.json`));
+const out = resolve(
+  values.out ?? resolve(here, `../results/scaling-profile-${report.date.slice(0, 10)}.json`),
+);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(`${out}.${process.pid}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
 renameSync(`${out}.${process.pid}.tmp`, out);

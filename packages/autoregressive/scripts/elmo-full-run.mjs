@@ -9,18 +9,24 @@
 //      finetune, mode 'linear-probe') on (a) ELMo features (mean over the message's tokens of the
 //      uniform scalar mix, 2d) and (b) the biLM's own static token embeddings (mean, d), with 100
 //      labels (3 seeds) and all training labels; also [x; ELMo] (the paper's task input) and, with
-//      100 labels, ELMo with its scalar mix (s, γ) learned with the head while the biLM stays
-//      frozen (the paper's downstream recipe).
+//      100 labels and --learned-mix, ELMo with its scalar mix (s, γ) learned with the head while
+//      the biLM stays frozen (the paper's downstream recipe). The probes' features come from one
+//      biLM pass over the messages ([x; ELMo] holds the static x and the mix side by side), cached.
 // Results go to results/elmo-full-run.json (results/elmo-smoke.json with --smoke), or --out;
 // written atomically.
 //
 //   node scripts/elmo-full-run.mjs --max-minutes 45
 //   node scripts/elmo-full-run.mjs --smoke            # ≤ 2 min: tiny tokenizer, model and subsets
 //
-// Flags: --max-minutes M (45, smoke 1.5; the whole run, pretraining gets 60% of it), --vocabulary-size N
+// Flags: --max-minutes M (45, smoke 1.5; the whole run, pretraining gets 75% of it), --vocabulary-size N
 // (4000), --size D (128), --layers L (2), --block-size T (64), --batch-size B (32),
 // --learning-rate X (3e-3), --max-tokens N (128, tokens kept per message for the probe),
-// --probe-epochs N (40), --seed N (0), --backend wasm|cpu|node (wasm), --out FILE, --smoke, --quiet.
+// --probe-epochs N (40), --planned-steps N (schedule exactly N steps, no calibration; the time budget
+// still stops training), --learned-mix (also probe ELMo with its scalar mix learned with the head,
+// the paper's recipe: it reruns the biLM every step, ~5–10 min per seed), --seed N (0),
+// --backend wasm|cpu|node (wasm), --out FILE, --smoke, --quiet.
+// The calibration times a few steps in process CPU time, not wall time: on a machine that other
+// jobs share, wall time would undercount the steps that fit (the run then stops early).
 // The package build defaults to ../dist/index.js; set SELFSUP_AUTOREGRESSIVE_DIST to another build.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,9 +34,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  encode,
   evaluate,
   finetune,
   initBackend,
+  LayersEncoder,
   pretrain,
   stratifiedSample,
   TrainingAbortedError,
@@ -51,14 +59,14 @@ const {
 const usage =
   'usage: node scripts/elmo-full-run.mjs [--max-minutes 45] [--vocabulary-size 4000] [--size 128] ' +
   '[--layers 2] [--block-size 64] [--batch-size 32] [--learning-rate 3e-3] [--max-tokens 128] ' +
-  '[--probe-epochs 40] [--seed 0] [--backend wasm|cpu|node] [--out FILE] [--smoke] [--quiet]';
+  '[--probe-epochs 40] [--planned-steps N] [--learned-mix] [--seed 0] [--backend wasm|cpu|node] [--out FILE] [--smoke] [--quiet]';
 
 function parseFlags() {
   let values;
   try {
     ({ values } = parseArgs({
       options: {
-        'max-minutes': { type: 'string', default: '45' },
+        'max-minutes': { type: 'string' },
         'vocabulary-size': { type: 'string' },
         size: { type: 'string' },
         layers: { type: 'string', default: '2' },
@@ -67,6 +75,8 @@ function parseFlags() {
         'learning-rate': { type: 'string', default: '3e-3' },
         'max-tokens': { type: 'string' },
         'probe-epochs': { type: 'string' },
+        'planned-steps': { type: 'string' },
+        'learned-mix': { type: 'boolean', default: false },
         seed: { type: 'string', default: '0' },
         backend: { type: 'string', default: 'wasm' },
         out: { type: 'string' },
@@ -109,6 +119,9 @@ function parseFlags() {
     learningRate: number('learning-rate', 3e-3, 0, false),
     maxTokens: number('max-tokens', smoke ? 64 : 128, 2),
     probeEpochs: number('probe-epochs', smoke ? 4 : 40, 1),
+    plannedSteps:
+      values['planned-steps'] === undefined ? undefined : number('planned-steps', undefined, 1),
+    learnedMix: values['learned-mix'],
     seed: number('seed', 0, 0),
     backend: values.backend,
     out: resolve(
@@ -165,7 +178,7 @@ for (const body of bodies) {
 const stream = Int32Array.from(streamParts);
 log(`pretraining stream: ${stream.length} tokens from ${bodies.length} training bodies`);
 
-// --- Pretraining, sized to 65% of the time budget from a short calibration.
+// --- Pretraining, sized to 75% of the time budget from a short calibration.
 const elmoOptions = {
   vocabularySize: tokenizer.vocabularySize,
   size: settings.size,
@@ -178,25 +191,28 @@ const source = tokenWindowSource(stream, {
   batchSize: settings.batchSize,
 });
 const calibrationSteps = 4;
-{
+let steps = settings.plannedSteps;
+if (steps === undefined) {
   const calibration = createElmoObjective({ elmo: createElmo(elmoOptions) });
   await pretrain(calibration, source, { steps: 1, seed: settings.seed + 1 });
-  const calibrationStarted = Date.now();
+  const cpuBefore = process.cpuUsage();
   await pretrain(calibration, source, { steps: calibrationSteps, seed: settings.seed + 2 });
-  settings.secondsPerStep = (Date.now() - calibrationStarted) / 1000 / calibrationSteps;
+  const cpu = process.cpuUsage(cpuBefore);
+  settings.secondsPerStep = (cpu.user + cpu.system) / 1e6 / calibrationSteps;
   calibration.dispose();
+  const pretrainBudgetMinutes =
+    settings.maxMinutes * (settings.smoke ? 0.35 : 0.75) - minutesSince(started);
+  steps = Math.max(10, Math.floor((pretrainBudgetMinutes * 60) / (settings.secondsPerStep * 1.1)));
 }
-const pretrainBudgetMinutes =
-  settings.maxMinutes * (settings.smoke ? 0.35 : 0.6) - minutesSince(started);
-const steps = Math.max(
-  10,
-  Math.floor((pretrainBudgetMinutes * 60) / (settings.secondsPerStep * 1.1)),
+log(
+  settings.plannedSteps === undefined
+    ? `calibration: ${settings.secondsPerStep.toFixed(2)} CPU s/step → ${steps} steps`
+    : `${steps} planned steps (--planned-steps)`,
 );
-log(`calibration: ${settings.secondsPerStep.toFixed(2)} s/step → ${steps} steps`);
 const objective = createElmoObjective({ elmo: createElmo(elmoOptions) });
 const elmo = objective.elmo;
 const abort = new AbortController();
-const stopAt = started + settings.maxMinutes * (settings.smoke ? 0.45 : 0.7) * 60_000;
+const stopAt = started + settings.maxMinutes * (settings.smoke ? 0.45 : 0.8) * 60_000;
 const history = [];
 const pretrainStarted = Date.now();
 let stepsDone = 0;
@@ -333,26 +349,79 @@ const toLabeled = (messages) => ({
 const train = toLabeled(trainMessages);
 const test = toLabeled(testMessages);
 // (a) ELMo, uniform scalar mix (2d), linear probe; (b) [x; ELMo] (3d), the paper's task input,
-// linear probe; (c) the static embeddings x alone (d), linear probe; (d) ELMo with the scalar mix
-// (s, γ) learned with the head while the biLM stays frozen (the paper's recipe: finetune mode
-// 'full' with only the mix trainable; 100 labels only: it re-runs the biLM every step).
-const probeKinds = [
-  { name: 'elmo', encoder: elmo, mode: 'linear-probe' },
-  {
-    name: 'elmo-token-and-mix',
-    encoder: createElmoEncoder(elmo, { features: 'token-and-mix' }),
-    mode: 'linear-probe',
+// linear probe; (c) the static embeddings x alone (d), linear probe; (d) with --learned-mix, ELMo
+// with the scalar mix (s, γ) learned with the head while the biLM stays frozen (the paper's recipe:
+// finetune mode 'full' with only the mix trainable; 100 labels only: it re-runs the biLM every step).
+// (a)–(c) are frozen features: one biLM pass over every message gives [x; ELMo] (mean over real
+// tokens), whose first d columns are the static features and the rest the mix; the probes train
+// on these cached features (the same numbers as probing through the encoders, minutes instead of
+// most of an hour), checked against the encoders on a few messages first.
+const tokenAndMix = createElmoEncoder(elmo, { features: 'token-and-mix' });
+const featureStarted = Date.now();
+const cached = (inputs) => encode(tokenAndMix, inputs, { batchSize: 64 });
+const trainFeatures = cached(train.inputs);
+const testFeatures = cached(test.inputs);
+log(
+  `cached [x; ELMo] features of ${train.labels.length + test.labels.length} messages in ${minutesSince(featureStarted).toFixed(1)} min`,
+);
+const size = settings.size;
+const columns = (features, from, count) =>
+  tf.tidy(() => tf.slice(features, [0, from], [features.shape[0], count]));
+const featureSets = {
+  elmo: {
+    train: columns(trainFeatures, size, 2 * size),
+    test: columns(testFeatures, size, 2 * size),
   },
-  { name: 'static', encoder: staticEncoder, mode: 'linear-probe' },
-  { name: 'elmo-learned-mix', encoder: elmo, mode: 'full', onlyFewLabels: true },
+  'elmo-token-and-mix': { train: trainFeatures, test: testFeatures },
+  static: { train: columns(trainFeatures, 0, size), test: columns(testFeatures, 0, size) },
+};
+{
+  const sample = tf.tidy(() =>
+    tf.slice(test.inputs, [0, 0], [Math.min(16, testMessages.length), -1]),
+  );
+  for (const [name, encoder] of [
+    ['elmo', elmo],
+    ['static', staticEncoder],
+  ]) {
+    const direct = encode(encoder, sample, { batchSize: 16 });
+    const slice = tf.tidy(() => tf.slice(featureSets[name].test, [0, 0], direct.shape));
+    const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(direct, slice))).dataSync()[0]);
+    tf.dispose([direct, slice]);
+    if (!(difference < 1e-4))
+      throw new Error(
+        `cached ${name} features differ from the encoder's by ${difference}: the slices of [x; ELMo] are wrong.`,
+      );
+  }
+  sample.dispose();
+}
+const cachedFeatureEncoder = (featureSize) =>
+  new LayersEncoder({
+    type: 'cached-features',
+    config: { type: 'cached-features', featureSize },
+    inputSpec: { modality: 'vector', shape: [featureSize], dtype: 'float32' },
+    outputSize: featureSize,
+    model: tf.sequential({
+      layers: [tf.layers.activation({ activation: 'linear', inputShape: [featureSize] })],
+    }),
+  });
+const probeKinds = [
+  { name: 'elmo', featureSize: 2 * size, mode: 'linear-probe' },
+  { name: 'elmo-token-and-mix', featureSize: 3 * size, mode: 'linear-probe' },
+  { name: 'static', featureSize: size, mode: 'linear-probe' },
+  ...(settings.learnedMix
+    ? [{ name: 'elmo-learned-mix', featureSize: 2 * size, mode: 'full', onlyFewLabels: true }]
+    : []),
 ];
 const budgets = settings.smoke ? [20, 'all'] : [100, 'all'];
 const seeds = settings.smoke ? [0] : [0, 1, 2];
 const probes = [];
 const initialMix = elmo.scalarMix.getWeights().map((weight) => weight.clone());
 for (const budget of budgets) {
-  for (const { name, encoder, mode, onlyFewLabels } of probeKinds) {
+  for (const { name, featureSize, mode, onlyFewLabels } of probeKinds) {
     if (onlyFewLabels && budget === 'all') continue;
+    const frozen = mode === 'linear-probe';
+    const encoder = frozen ? cachedFeatureEncoder(featureSize) : elmo;
+    const inputs = frozen ? featureSets[name] : { train: train.inputs, test: test.inputs };
     const runs = [];
     for (const seed of budget === 'all' ? [0] : seeds) {
       const indices =
@@ -360,26 +429,30 @@ for (const budget of budgets) {
           ? Int32Array.from(train.labels.keys())
           : stratifiedSample(train.labels, budget, { numClasses: 2, seed });
       const subset = {
-        inputs: tf.tidy(() => tf.gather(train.inputs, tf.tensor1d(indices, 'int32'))),
+        inputs: tf.tidy(() => tf.gather(inputs.train, tf.tensor1d(indices, 'int32'))),
         labels: Int32Array.from(indices, (index) => train.labels[index]),
       };
       const probeStarted = Date.now();
-      if (mode === 'full') elmo.setBiLmTrainable(false);
+      if (!frozen) elmo.setBiLmTrainable(false);
       const model = await finetune(encoder, subset, {
         mode,
         numClasses: 2,
-        epochs: mode === 'full' && settings.smoke ? 1 : settings.probeEpochs,
-        minimumSteps: budget === 'all' ? 0 : mode === 'full' ? (settings.smoke ? 10 : 150) : 200,
+        epochs: !frozen && settings.smoke ? 1 : settings.probeEpochs,
+        minimumSteps: budget === 'all' ? 0 : !frozen ? (settings.smoke ? 10 : 150) : 200,
         batchSize: 32,
         inferenceBatchSize: 64,
-        ...(mode === 'full' ? { learningRate: 1e-2, weightDecay: 0 } : {}),
+        ...(!frozen ? { learningRate: 1e-2, weightDecay: 0 } : {}),
         seed,
       });
-      const report = await evaluate(model, test, { batchSize: 64 });
-      const mix = mode === 'full' ? elmo.scalarMix.readMix() : undefined;
+      const report = await evaluate(
+        model,
+        { inputs: inputs.test, labels: test.labels },
+        { batchSize: 64 },
+      );
+      const mix = !frozen ? elmo.scalarMix.readMix() : undefined;
       model.dispose();
       subset.inputs.dispose();
-      if (mode === 'full') {
+      if (!frozen) {
         elmo.setBiLmTrainable(true);
         elmo.scalarMix.setWeights(initialMix);
       }
@@ -392,6 +465,7 @@ for (const budget of budgets) {
         ...(mix === undefined ? {} : { learnedMix: mix }),
       });
     }
+    if (frozen) encoder.dispose();
     const values = runs.map((run) => run.balancedAccuracy);
     const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
     const standardDeviation = Math.sqrt(
@@ -400,17 +474,26 @@ for (const budget of budgets) {
     probes.push({
       encoder: name,
       mode,
-      featureSize: encoder.outputSize,
+      featureSize,
       labels: budget === 'all' ? train.labels.length : budget,
       balancedAccuracy: mean,
       standardDeviation,
       runs,
     });
     log(
-      `probe ${name} (${encoder.outputSize} features, ${mode}), ${budget} labels: balanced accuracy ${(100 * mean).toFixed(1)}% ± ${(100 * standardDeviation).toFixed(1)}`,
+      `probe ${name} (${featureSize} features, ${mode}), ${budget} labels: balanced accuracy ${(100 * mean).toFixed(1)}% ± ${(100 * standardDeviation).toFixed(1)}`,
     );
   }
 }
+tf.dispose([
+  trainFeatures,
+  testFeatures,
+  featureSets.elmo.train,
+  featureSets.elmo.test,
+  featureSets.static.train,
+  featureSets.static.test,
+]);
+tokenAndMix.dispose?.();
 tf.dispose(initialMix);
 train.inputs.dispose();
 test.inputs.dispose();

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { BatchNormalization } from '../layers/batch-normalization';
 import { deriveSeed } from '../random/seeded-random';
 import type { EncoderConfigV1 } from '../spec/encoder-v1';
-import { LayersEncoder } from './layers-encoder';
-import { validateEncoderOptions } from './validate-encoder-options';
 import type { CollectiveGroup } from '../training/data-parallel/collective-ops';
 import { SyncBatchNormalization } from '../training/data-parallel/sync-batch-normalization';
+import { LayersEncoder } from './layers-encoder';
+import { validateEncoderOptions } from './validate-encoder-options';
 
 const positiveInteger = z.number().int().positive();
 
