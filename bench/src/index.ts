@@ -93,7 +93,6 @@ export type { GptWorkloadConfig } from './workloads/gpt-workload';
 export { createGptStep, gptBenchConfig, gptWorkload } from './workloads/gpt-workload';
 export type { MaeWorkloadConfig } from './workloads/mae-workload';
 export { createMaeStep, maeBenchConfig, maeWorkload } from './workloads/mae-workload';
-export { ntXentLoss } from './workloads/nt-xent-loss';
 export type { ObjectiveStepOptimizer } from './workloads/objective-step';
 export { createObjectiveStep } from './workloads/objective-step';
 export type { SimclrWorkloadConfig } from './workloads/simclr-workload';

@@ -4,8 +4,10 @@
  * Each adapter is small and says where its implementation comes from ({@link adapterSources}).
  * The workloads train what users train: core's Transformer and ConvNet encoders (with core's
  * BatchNormalization and attention layers), core's AdamW/Adam and gradient clipping, on core's
- * wasm kernels. Only NT-Xent is the bench's own (the contrastive package owns the real one).
+ * wasm kernels; NT-Xent is `@selfsup/contrastive`'s.
  */
+
+import { ntXentLoss } from '@selfsup/contrastive';
 import {
   type CollectiveGroup,
   type ConvNetEncoder,
@@ -21,7 +23,6 @@ import {
 } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 import type { GptConfig, SimclrConvNetConfig } from '../workloads/workload-configs';
-import { ntXentLoss } from './nt-xent-loss';
 
 /** A language model the GPT workload trains. */
 export type LanguageModel = {
@@ -68,7 +69,7 @@ export const adapterSources = {
   adamW: '@selfsup/core createAdamW',
   adam: '@selfsup/core createAdam',
   clipGradients: '@selfsup/core clipByGlobalNorm',
-  contrastiveLoss: 'bench: NT-Xent (src/workloads/nt-xent-loss.ts)',
+  contrastiveLoss: '@selfsup/contrastive ntXentLoss',
 } as const;
 
 /**
@@ -234,7 +235,7 @@ export function clipGradients(gradients: tf.NamedTensorMap, maxNorm: number): tf
  *
  * @param projections the projection-head outputs.
  * @param temperature τ.
- * @param group a data-parallel worker's group: negatives from every worker (see `ntXentLoss`).
+ * @param group a data-parallel worker's group: negatives gathered from every worker.
  * @returns the mean loss.
  * @example const loss = contrastiveLoss(projections, 0.5);
  */
@@ -243,5 +244,5 @@ export function contrastiveLoss(
   temperature: number,
   group?: CollectiveGroup,
 ): tf.Scalar {
-  return ntXentLoss(projections, temperature, group);
+  return ntXentLoss(projections, temperature, group).loss;
 }

@@ -3,7 +3,11 @@ import { loadConfigFile } from '../config/load-config-file';
 import { type PretrainConfig, pretrainConfigSchema } from '../config/pretrain-config';
 import { createCommandOutput } from '../io/command-output';
 import { findMethod, methods } from '../methods/method-registry';
-import { checkWorkers, recordedWorkers } from '../pretrain/data-parallel-workers';
+import {
+  checkWorkers,
+  dataParallelMethodsHint,
+  recordedWorkers,
+} from '../pretrain/data-parallel-workers';
 import { readRunFile, resolvePretrainSettings } from '../pretrain/pretrain-settings';
 import { parseBackend, parseJsonObject } from './common-flags';
 import { parsePositiveInteger, parsePositiveNumber, UsageError } from './parse-flags';
@@ -97,7 +101,7 @@ export function registerPretrainCommand(cli: CAC): void {
     .option('--backend <name>', 'Force a backend: node-gpu, node, wasm, cpu')
     .option(
       '--workers <n>',
-      'Data-parallel worker threads, each on batch-size/N examples (default 1; --resume: the checkpoint’s); gpt, elmo, wavenet, bert, mae, pixelcnn',
+      `Data-parallel worker threads, each on batch-size/N examples (default 1; --resume: the checkpoint’s); ${dataParallelMethodsHint()}`,
     )
     .option('--json', 'Print the result as one JSON document (progress and logs go to stderr)')
     .option('--quiet', 'No logs or progress')

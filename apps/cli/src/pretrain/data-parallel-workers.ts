@@ -65,8 +65,8 @@ export function checkWorkers(
     : undefined;
 }
 
-/** The methods that may use `--workers` > 1, for messages. */
-function dataParallelMethodsHint(): string {
+/** The methods that may use `--workers` > 1, for messages and `--help`. */
+export function dataParallelMethodsHint(): string {
   return methods
     .filter((method) => method.dataParallel !== undefined && method.dataParallel.kind !== 'refused')
     .map((method) => method.name)

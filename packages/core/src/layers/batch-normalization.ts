@@ -180,6 +180,43 @@ export function batchNormalizeTraining(
   epsilon: number,
   onStatistics?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
 ): tf.Tensor {
+  return batchNormalizeOver(x, gamma, beta, epsilon, { onStatistics });
+}
+
+/**
+ * How {@link batchNormalizeOver} sees the rest of the batch (internal: `SyncBatchNormalization`
+ * passes its data-parallel group's all-reduce).
+ */
+export type BatchStatisticsScope = {
+  /** Called in the forward pass with the mean and biased variance `[C]` (disposed after the call). */
+  readonly onStatistics?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void;
+  /** Sums per-channel sums over every part of the batch (default: this tensor is the whole batch). */
+  readonly sumAcrossBatch?: (sums: tf.Tensor) => tf.Tensor;
+  /** How many equal parts the batch has (the rows of `x` times this is the batch). @default 1 */
+  readonly parts?: number;
+};
+
+/**
+ * {@link batchNormalizeTraining} over a batch that may be split across data-parallel workers: the
+ * per-channel sums of the forward pass (mean, then squared deviations) and of the backward pass
+ * (`Σ dy`, `Σ dy·x̂`, in one call) go through `scope.sumAcrossBatch`, and means divide by the
+ * global count. The gradients of `γ` and `β` are this part's sums (the data-parallel all-reduce
+ * adds the parts up). Internal to core.
+ *
+ * @param x this part's input `[..., C]`, rank ≥ 2.
+ * @param gamma scale `[C]`.
+ * @param beta offset `[C]`.
+ * @param epsilon added to the variance.
+ * @param scope the statistics callback and how the parts are summed.
+ * @returns the normalized tensor, same shape as `x`.
+ */
+export function batchNormalizeOver(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+  scope: BatchStatisticsScope,
+): tf.Tensor {
   if (x.rank < 2) {
     throw new Error(
       `batchNormalizeTraining: x must have rank ≥ 2 ([B, ..., C]), got shape ${JSON.stringify(x.shape)}.`,
@@ -188,6 +225,8 @@ export function batchNormalizeTraining(
   const channels = x.shape[x.rank - 1]!;
   const count = x.size / channels;
   if (count < 1) throw new Error('batchNormalizeTraining: the batch is empty.');
+  const total = count * (scope.parts ?? 1);
+  const acrossBatch = scope.sumAcrossBatch ?? ((sums: tf.Tensor) => sums);
   const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, scaleWeight, offsetWeight, save] = args as [
       tf.Tensor,
@@ -196,11 +235,11 @@ export function batchNormalizeTraining(
       tf.GradSaveFunc,
     ];
     const rows = tf.reshape(input, [count, channels]);
-    const mean = tf.div(sumRows(rows), count);
+    const mean = tf.div(acrossBatch(sumRows(rows)), total);
     const centered = tf.sub(rows, mean);
-    const variance = tf.div(sumRows(tf.square(centered)), count);
+    const variance = tf.div(acrossBatch(sumRows(tf.square(centered))), total);
     const inverseDeviation = tf.rsqrt(tf.add(variance, epsilon));
-    onStatistics?.(mean as tf.Tensor1D, variance as tf.Tensor1D);
+    scope.onStatistics?.(mean as tf.Tensor1D, variance as tf.Tensor1D);
     const scale = tf.mul(scaleWeight, inverseDeviation);
     save([centered, inverseDeviation, scale]);
     return {
@@ -215,10 +254,14 @@ export function batchNormalizeTraining(
         const normalized = tf.mul(savedCentered, savedInverse);
         const offsetGradient = sumRows(gradient);
         const scaleGradient = sumRows(tf.mul(gradient, normalized));
+        const [batchOffset, batchScale] =
+          scope.sumAcrossBatch === undefined
+            ? [offsetGradient, scaleGradient]
+            : tf.split(acrossBatch(tf.concat([offsetGradient, scaleGradient])), 2);
         const inputGradient = tf.mul(
           tf.sub(
-            tf.sub(gradient, tf.div(offsetGradient, count)),
-            tf.mul(normalized, tf.div(scaleGradient, count)),
+            tf.sub(gradient, tf.div(batchOffset!, total)),
+            tf.mul(normalized, tf.div(batchScale!, total)),
           ),
           savedScale,
         );
@@ -236,9 +279,9 @@ export function batchNormalizeTraining(
  * `[R, 1]`), then a small reduction of the `[M/R, C]` block means: on wasm the pool is one XNNPACK
  * call (~2.5 ms on SimCLR's `[200704, 32]`) where `tf.sum(rows, 0)` transposes first (~27 ms),
  * and `ones[1, M] · rows` re-packs the whole operand. Small `M`, or an `M` without a divisor near
- * √M, uses `tf.sum` directly. (Internal: shared with `SyncBatchNormalization`, not exported by the package.)
+ * √M, uses `tf.sum` directly.
  */
-export function sumRows(rows: tf.Tensor): tf.Tensor1D {
+function sumRows(rows: tf.Tensor): tf.Tensor1D {
   const [count, channels] = rows.shape as [number, number];
   const blockSize = count >= 4096 ? largestDivisorUpTo(count, Math.floor(Math.sqrt(count))) : 1;
   if (blockSize < 16) return tf.sum(rows, 0);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   BatchNormalization,
   type BatchNormalizationOptions,
-  sumRows,
+  batchNormalizeOver,
 } from '../../layers/batch-normalization';
 import { allReduceSum, type CollectiveGroup } from './collective-ops';
 
@@ -51,63 +51,17 @@ export function syncBatchNormalize(
       `syncBatchNormalize: x must have rank ≥ 2 ([B, ..., C]), got shape ${JSON.stringify(x.shape)}.`,
     );
   }
-  const channels = x.shape[x.rank - 1] as number;
-  const count = x.size / channels;
-  const total = count * group.size;
-  let statistics: { mean: tf.Tensor1D; variance: tf.Tensor1D } | undefined;
-  const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [input, scaleWeight, offsetWeight, save] = args as [
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.GradSaveFunc,
-    ];
-    const rows = tf.reshape(input, [count, channels]);
-    const mean = tf.div(allReduceSum(sumRows(rows), group), total) as tf.Tensor1D;
-    const centered = tf.sub(rows, mean);
-    const variance = tf.div(
-      allReduceSum(sumRows(tf.square(centered)), group),
-      total,
-    ) as tf.Tensor1D;
-    statistics = { mean: tf.keep(mean), variance: tf.keep(variance) };
-    const inverseDeviation = tf.rsqrt(tf.add(variance, epsilon));
-    const scale = tf.mul(scaleWeight, inverseDeviation);
-    save([centered, inverseDeviation, scale]);
-    return {
-      value: tf.reshape(tf.add(tf.mul(centered, scale), offsetWeight), input.shape),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const gradient = tf.reshape(Array.isArray(dy) ? (dy[0] as tf.Tensor) : dy, [
-          count,
-          channels,
-        ]);
-        const [savedCentered, savedInverse, savedScale] = saved as [
-          tf.Tensor,
-          tf.Tensor,
-          tf.Tensor,
-        ];
-        const normalized = tf.mul(savedCentered, savedInverse);
-        const offsetGradient = sumRows(gradient);
-        const scaleGradient = sumRows(tf.mul(gradient, normalized));
-        const globalSums = allReduceSum(tf.concat([offsetGradient, scaleGradient]), group);
-        const globalOffset = tf.slice(globalSums, [0], [channels]);
-        const globalScale = tf.slice(globalSums, [channels], [channels]);
-        const inputGradient = tf.mul(
-          tf.sub(
-            tf.sub(gradient, tf.div(globalOffset, total)),
-            tf.mul(normalized, tf.div(globalScale, total)),
-          ),
-          savedScale,
-        );
-        return [tf.reshape(inputGradient, x.shape), scaleGradient, offsetGradient];
-      },
-    };
+  let statistics: tf.Tensor1D[] = [];
+  const output = batchNormalizeOver(x, gamma, beta, epsilon, {
+    sumAcrossBatch: (sums) => allReduceSum(sums, group),
+    parts: group.size,
+    // Kept past customGrad's own scope, then handed out as copies in the caller's scope.
+    onStatistics: (mean, variance) => {
+      statistics = [tf.keep(tf.clone(mean)), tf.keep(tf.clone(variance))];
+    },
   });
-  const output = normalize(x, gamma, beta);
-  // The statistics were kept past customGrad's own scope; hand out copies in the caller's scope.
-  const kept = statistics as { mean: tf.Tensor1D; variance: tf.Tensor1D };
-  const mean = tf.clone(kept.mean);
-  const variance = tf.clone(kept.variance);
-  tf.dispose([kept.mean, kept.variance]);
+  const [mean, variance] = statistics.map((kept) => tf.clone(kept)) as [tf.Tensor1D, tf.Tensor1D];
+  tf.dispose(statistics);
   return { output, mean, variance };
 }
 
