@@ -117,5 +117,29 @@ describe('pixelcnn and mae in selfsup pretrain, generate and evaluate (built bin
     );
     expect(badRatio.code).toBe(2);
     expect(badRatio.stderr).toContain('--mask-ratio');
+    // Label efficiency on the MAE checkpoint (its mask-token layer must be registered to load it).
+    const compare = await runCli(
+      [
+        'compare',
+        'mae',
+        '--labels',
+        '10',
+        '--pool-size',
+        '40',
+        '--test-size',
+        '20',
+        '--epochs',
+        '1',
+        '--minimum-steps',
+        '2',
+        '--out',
+        'mae-compare',
+        '--json',
+      ],
+      directory,
+    );
+    expect(compare.code, compare.stderr).toBe(0);
+    const study = JSON.parse(compare.stdout) as { summary: { runner: string }[] };
+    expect(study.summary.map((row) => row.runner)).toContain('mae');
   });
 });

@@ -6,10 +6,14 @@ import { prepareImageData } from './prepare-image-data';
 
 /**
  * Core's `'vit'` factory for `selfsup pretrain mae`: the data's image shape becomes the ViT's
- * `imageShape` (core's ViT takes `imageShape`, not `inputShape`).
+ * `imageShape` (core's ViT takes `imageShape`, not `inputShape`). Registers MAE's custom layer
+ * first, so that every command that opens an MAE checkpoint can load it.
  */
 async function maeEncoderFactories(): Promise<Readonly<Record<string, EncoderFactory>>> {
   const { builtInEncoders } = await import('@selfsup/core');
+  // Loading an MAE checkpoint (compare, finetune, embed…) needs its mask-token layer registered.
+  const { registerMaeLayers } = await import('@selfsup/masked-prediction');
+  registerMaeLayers();
   const vit = builtInEncoders.vit as EncoderFactory;
   return {
     vit: {

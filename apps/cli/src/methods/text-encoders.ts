@@ -65,6 +65,12 @@ export async function textEncoderFactories(
   kind: 'bert' | 'gpt' | 'elmo',
 ): Promise<Readonly<Record<string, EncoderFactory>>> {
   const core = await import('@selfsup/core');
+  if (kind === 'bert') {
+    // A BERT checkpoint's MLM head is a custom layer: register it so that compare, finetune and
+    // embed can open the checkpoint.
+    const { registerBertLayers } = await import('@selfsup/masked-prediction');
+    registerBertLayers();
+  }
   if (kind === 'elmo') {
     const { ElmoBiLm, elmoEncoderType, registerElmoLayers } = await import(
       '@selfsup/autoregressive'

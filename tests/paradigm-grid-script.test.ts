@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const script = resolve(import.meta.dirname, '../scripts/paradigm-grid/run-grid.mjs');
+const runs = mkdtempSync(join(tmpdir(), 'selfsup-grid-'));
+
+afterAll(() => rmSync(runs, { recursive: true, force: true }));
+
+type Grid = {
+  smoke: boolean;
+  datasets: {
+    name: string;
+    pretraining: { run: string; result: { step: number } }[];
+    groups: {
+      group: string;
+      summary: { runner: string; mode: string; budget: number; mean: number }[];
+    }[];
+    centralClaim: {
+      fewLabels: number;
+      allLabels: number;
+      bestPretrained: { ratio: number } | null;
+      scratch: { ratio: number } | null;
+    };
+  }[];
+};
+
+describe('scripts/paradigm-grid/run-grid.mjs --smoke (the issue-8 grid through the built CLI)', () => {
+  it('pretrains every MNIST method, compares every group and reports the central claim', async () => {
+    await run(process.execPath, [script, '--smoke', '--runs', runs], { maxBuffer: 16 << 20 });
+    const grid = JSON.parse(readFileSync(join(runs, 'paradigm-grid.json'), 'utf8')) as Grid;
+    expect(grid.smoke).toBe(true);
+    expect(grid.datasets.map((dataset) => dataset.name)).toEqual(['mnist']);
+    const [mnist] = grid.datasets;
+    expect(mnist?.pretraining.map((entry) => entry.run)).toEqual([
+      'rotation',
+      'simclr',
+      'moco',
+      'mae',
+    ]);
+    for (const entry of mnist?.pretraining ?? []) expect(entry.result.step).toBe(3);
+    expect(mnist?.groups.map((group) => group.group)).toEqual(['conv-net', 'vit']);
+    const runners = new Set(
+      mnist?.groups.flatMap((group) => group.summary.map((row) => row.runner)),
+    );
+    for (const runner of ['rotation-prediction', 'simclr', 'moco', 'mae', 'scratch', 'pca', 'k-means'])
+      expect(runners.has(runner), runner).toBe(true);
+    for (const row of mnist?.groups.flatMap((group) => group.summary) ?? []) {
+      expect(row.mean).toBeGreaterThanOrEqual(0);
+      expect(row.mean).toBeLessThanOrEqual(1);
+    }
+    expect(mnist?.centralClaim).toMatchObject({ fewLabels: 10, allLabels: 40 });
+    expect(mnist?.centralClaim.bestPretrained?.ratio).toBeGreaterThan(0);
+    expect(mnist?.centralClaim.scratch?.ratio).toBeGreaterThan(0);
+  });
+});
