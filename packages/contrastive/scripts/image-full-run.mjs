@@ -11,6 +11,7 @@
  *
  *   node scripts/image-full-run.mjs --method simclr --data mnist --out results/simclr-mnist.json
  *   node scripts/image-full-run.mjs --method moco --data fashion-mnist --out results/moco-fashion-mnist.json
+ *   node scripts/image-full-run.mjs --method simclr --workers 2 --steps 2000   # SimCLR on 2 worker threads (SyncBN, gathered negatives)
  *   node scripts/image-full-run.mjs --steps 5 --probe-limit 2000 --test-limit 1000 --out /tmp/smoke.json   # smoke test
  *
  * Needs the built package (`pnpm --filter @selfsup/contrastive build`); SELFSUP_CONTRASTIVE_DIST
@@ -55,6 +56,7 @@ Options:
   --test-limit N       test images evaluated (default all 10000)
   --seeds LIST         label-efficiency seeds, comma-separated, at least 3 (default 0,1,2)
   --budget N           labels of the label-efficiency study (default 100)
+  --workers N          SimCLR: data-parallel worker threads (SyncBN, gathered negatives; default 1)
   --checkpoint DIR     save (and resume) the pretraining run in DIR
   --out FILE           where the JSON results go (default <method>-<data>-results.json)
   --help               this text`;
@@ -83,6 +85,7 @@ function parseOptions() {
         'test-limit': { type: 'string', default: '10000' },
         seeds: { type: 'string', default: '0,1,2' },
         budget: { type: 'string', default: '100' },
+        workers: { type: 'string', default: '1' },
         checkpoint: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -115,6 +118,10 @@ function parseOptions() {
   if (!['mnist', 'fashion-mnist'].includes(values.data))
     fail(`--data must be mnist or fashion-mnist, got '${values.data}'.`);
   values.temperature ??= values.method === 'simclr' ? '0.5' : '0.2';
+  if (values.method === 'moco' && values.workers !== '1')
+    fail(
+      '--workers: MoCo shuffles BatchNorm across the batch and keeps a queue; it trains on one thread (--workers 1).',
+    );
   return {
     method: values.method,
     data: values.data,
@@ -130,6 +137,7 @@ function parseOptions() {
     testLimit: integer('test-limit', 10),
     seeds,
     budget: integer('budget', 10),
+    workers: integer('workers', 1),
     checkpoint: values.checkpoint,
     out: resolve(values.out ?? `${values.method}-${values.data}-results.json`),
   };
@@ -200,6 +208,18 @@ async function main() {
       seed: options.seed,
       dataset: { id: options.data, split: 'train' },
       signal: deadline.signal,
+      // --workers N: data-parallel worker threads, each building SimCLR with SyncBN and gathered
+      // negatives (scripts/simclr-workload.mjs), so they train the whole batch's objective.
+      ...(options.workers === 1
+        ? {}
+        : {
+            workers: options.workers,
+            workload: {
+              module: new URL('./simclr-workload.mjs', import.meta.url).href,
+              exportName: 'createWorkerSimclr',
+              options: { seed: options.seed, temperature: options.temperature },
+            },
+          }),
       ...(options.checkpoint === undefined
         ? {}
         : {
