@@ -47,7 +47,15 @@ describe('scripts/paradigm-grid/run-grid.mjs --smoke (the issue-8 grid through t
     const runners = new Set(
       mnist?.groups.flatMap((group) => group.summary.map((row) => row.runner)),
     );
-    for (const runner of ['rotation-prediction', 'simclr', 'moco', 'mae', 'scratch', 'pca', 'k-means'])
+    for (const runner of [
+      'rotation-prediction',
+      'simclr',
+      'moco',
+      'mae',
+      'scratch',
+      'pca',
+      'k-means',
+    ])
       expect(runners.has(runner), runner).toBe(true);
     for (const row of mnist?.groups.flatMap((group) => group.summary) ?? []) {
       expect(row.mean).toBeGreaterThanOrEqual(0);
