@@ -8,6 +8,8 @@ export type { FeatureRows } from './feature-rows';
 export { checkFeatureRows, toFeatureRows } from './feature-rows';
 export type { GaussianMixture, GaussianMixtureOptions } from './gaussian-mixture';
 export { fitGaussianMixture, predictGaussianMixture } from './gaussian-mixture';
+export type { BagOfWordsOptions, InputFeatures } from './input-features';
+export { bagOfWordsFeatures, withInputFeatures } from './input-features';
 export type { KMeansOptions, KMeansResult } from './k-means';
 export { assignToCentroids, kMeans, kMeansPlusPlus } from './k-means';
 export type { PcaEncoderOptions } from './pca-encoder';

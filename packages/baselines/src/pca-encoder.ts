@@ -82,10 +82,19 @@ export function createPcaEncoder(
   });
   const weights = [tf.tensor2d(kernel, [inputSize, components]), tf.tensor1d(bias)];
   const model = tf.sequential({ name: 'pca_encoder' });
-  model.add(tf.layers.flatten({ inputShape: [...inputShape], name: 'flatten' }));
+  // Vectors `[D]` go straight to the projection; images and other ranks are flattened first.
+  if (inputShape.length > 1) {
+    model.add(tf.layers.flatten({ inputShape: [...inputShape], name: 'flatten' }));
+  }
   // The layer copies its initial weights when it is built (here, on add).
   model.add(
-    tf.layers.dense({ units: components, trainable: false, name: 'principal_components', weights }),
+    tf.layers.dense({
+      units: components,
+      trainable: false,
+      name: 'principal_components',
+      weights,
+      ...(inputShape.length > 1 ? {} : { inputShape: [inputSize] }),
+    }),
   );
   tf.dispose(weights);
   return new LayersEncoder({

@@ -261,18 +261,25 @@ export function topEigenpairs(matrix: Float64Array, size: number, count: number)
     basis = rotatedImages;
     orthonormalize(basis, random);
   }
-  const vectors = basis.slice(0, count).map((vector) => {
-    let largest = 0;
-    for (let k = 1; k < vector.length; k++)
-      if (Math.abs(vector[k]!) > Math.abs(vector[largest]!) + 1e-12) largest = k;
-    return vector[largest]! < 0 ? vector.map((value) => -value) : vector;
-  });
+  const vectors = basis.slice(0, count).map(signByLargest);
   return { vectors, values: values.map((value) => Math.max(value, 0)), iterations };
+}
+
+/** The vector, negated if needed so that its largest-magnitude entry is positive (a fixed sign). */
+function signByLargest(vector: Float64Array): Float64Array {
+  let largest = 0;
+  for (let k = 1; k < vector.length; k++)
+    if (Math.abs(vector[k]!) > Math.abs(vector[largest]!) + 1e-12) largest = k;
+  return vector[largest]! < 0 ? vector.map((value) => -value) : vector;
 }
 
 /**
  * The top principal components of a data matrix, in float64: {@link covarianceMatrix}, then
  * {@link topEigenpairs}. Cost: N·D²/2 for the covariance, then ~(count + 6)·D² per iteration.
+ * With fewer rows than dimensions (N < D, e.g. bags of words), the same components come from the
+ * N×N Gram matrix of the centred rows instead (Sirovich 1987's snapshot method): if
+ * `X Xᵀ u = (N − 1) λ u`, then `v = Xᵀ u / √((N − 1) λ)` is a unit eigenvector of the covariance
+ * with eigenvalue λ; cost N²·D/2 and ~(count + 6)·N² per iteration.
  *
  * @param values N×D values, row-major.
  * @param rows N (≥ 2).
@@ -292,6 +299,8 @@ export function principalComponents(
     throw new Error(
       `PCA of ${count} components needs at least ${count} dimensions, got ${columns}.`,
     );
+  if (rows < columns && count < rows)
+    return principalComponentsFromGram(values, rows, columns, count);
   const { mean, covariance } = covarianceMatrix(values, rows, columns);
   const eigen = topEigenpairs(covariance, columns, count);
   return {
@@ -299,6 +308,55 @@ export function principalComponents(
     components: eigen.vectors,
     variances: eigen.values,
     totalVariance: trace(covariance, columns),
+    iterations: eigen.iterations,
+  };
+}
+
+/** {@link principalComponents} through the N×N Gram matrix of the centred rows (N < D). */
+function principalComponentsFromGram(
+  values: ArrayLike<number>,
+  rows: number,
+  columns: number,
+  count: number,
+): PrincipalComponents {
+  const mean = new Float64Array(columns);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < columns; c++) mean[c] = mean[c]! + values[r * columns + c]!;
+  for (let c = 0; c < columns; c++) mean[c] = mean[c]! / rows;
+  const centred = new Float64Array(rows * columns);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < columns; c++)
+      centred[r * columns + c] = values[r * columns + c]! - mean[c]!;
+  const gram = new Float64Array(rows * rows);
+  let totalVariance = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let j = i; j < rows; j++) {
+      let dot = 0;
+      for (let c = 0; c < columns; c++)
+        dot += centred[i * columns + c]! * centred[j * columns + c]!;
+      gram[i * rows + j] = dot / (rows - 1);
+      gram[j * rows + i] = dot / (rows - 1);
+    }
+    totalVariance += gram[i * rows + i]!;
+  }
+  const eigen = topEigenpairs(gram, rows, count);
+  const components = eigen.vectors.map((u, index) => {
+    const v = new Float64Array(columns);
+    for (let r = 0; r < rows; r++) {
+      const weight = u[r]!;
+      if (weight === 0) continue;
+      for (let c = 0; c < columns; c++) v[c] = v[c]! + weight * centred[r * columns + c]!;
+    }
+    // ‖Xᵀu‖² = (N − 1)·λ; a zero eigenvalue leaves a zero vector (no variance to explain).
+    const norm = Math.sqrt((rows - 1) * eigen.values[index]!);
+    if (norm > 0) for (let c = 0; c < columns; c++) v[c] = v[c]! / norm;
+    return signByLargest(v);
+  });
+  return {
+    mean,
+    components,
+    variances: eigen.values,
+    totalVariance,
     iterations: eigen.iterations,
   };
 }

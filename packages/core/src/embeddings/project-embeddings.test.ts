@@ -74,37 +74,46 @@ describe('principalComponents', () => {
     expect(pca.components[1]![1]).toBeCloseTo(1, 8);
   });
 
-  it('agrees with a full Jacobi eigen-decomposition on random data of 24 dimensions', () => {
-    const random = new SeededRandom(5);
-    const columns = 24;
-    const values = Array.from(
-      { length: 60 * columns },
-      (_, i) => random.nextNormal() * (1 + (i % columns) / 4),
-    );
-    const pca = principalComponents(values, 60, columns, 2);
-    // Reference: the whole covariance through Jacobi.
-    const mean = Array.from({ length: columns }, (_, c) => {
-      let sum = 0;
-      for (let r = 0; r < 60; r++) sum += values[r * columns + c]!;
-      return sum / 60;
-    });
-    const covariance = new Float64Array(columns * columns);
-    for (let i = 0; i < columns; i++)
-      for (let j = 0; j < columns; j++) {
+  // 60 rows of 24: the covariance route; 15 rows of 40: the Gram-matrix route (N < D).
+  it.each([
+    [60, 24],
+    [15, 40],
+  ])(
+    'agrees with a full Jacobi eigen-decomposition on %i random rows of %i dimensions',
+    (rows, columns) => {
+      const random = new SeededRandom(5);
+      const values = Array.from(
+        { length: rows * columns },
+        (_, i) => random.nextNormal() * (1 + (i % columns) / 4),
+      );
+      const pca = principalComponents(values, rows, columns, 2);
+      // Reference: the whole covariance through Jacobi.
+      const mean = Array.from({ length: columns }, (_, c) => {
         let sum = 0;
-        for (let r = 0; r < 60; r++)
-          sum += (values[r * columns + i]! - mean[i]!) * (values[r * columns + j]! - mean[j]!);
-        covariance[i * columns + j] = sum / 59;
+        for (let r = 0; r < rows; r++) sum += values[r * columns + c]!;
+        return sum / rows;
+      });
+      const covariance = new Float64Array(columns * columns);
+      for (let i = 0; i < columns; i++)
+        for (let j = 0; j < columns; j++) {
+          let sum = 0;
+          for (let r = 0; r < rows; r++)
+            sum += (values[r * columns + i]! - mean[i]!) * (values[r * columns + j]! - mean[j]!);
+          covariance[i * columns + j] = sum / (rows - 1);
+        }
+      const reference = symmetricEigen(covariance, columns);
+      for (let axis = 0; axis < 2; axis++) {
+        expect(pca.variances[axis]).toBeCloseTo(reference.values[axis]!, 8);
+        let dot = 0;
+        for (let k = 0; k < columns; k++)
+          dot += pca.components[axis]![k]! * reference.vectors[k * columns + axis]!;
+        expect(Math.abs(dot)).toBeCloseTo(1, 8);
       }
-    const reference = symmetricEigen(covariance, columns);
-    for (let axis = 0; axis < 2; axis++) {
-      expect(pca.variances[axis]).toBeCloseTo(reference.values[axis]!, 8);
-      let dot = 0;
-      for (let k = 0; k < columns; k++)
-        dot += pca.components[axis]![k]! * reference.vectors[k * columns + axis]!;
-      expect(Math.abs(dot)).toBeCloseTo(1, 8);
-    }
-  });
+      let trace = 0;
+      for (let i = 0; i < columns; i++) trace += covariance[i * columns + i]!;
+      expect(pca.totalVariance).toBeCloseTo(trace, 8);
+    },
+  );
 });
 
 describe('projectEmbeddings', () => {

@@ -16,6 +16,7 @@ const smallConfigs: EncoderConfigV1[] = [
   { type: 'mlp', inputShape: [6], hiddenSizes: [5, 4] },
   { type: 'conv-net', inputShape: [8, 8, 1], channels: [2, 3], outputSize: 4 },
   { type: 'transformer', vocabularySize: 11, maxLength: 6, embeddingSize: 8, layers: 1, heads: 2 },
+  { type: 'embedding-bag', vocabularySize: 11, embeddingSize: 4 },
 ];
 
 function inputFor(type: string): tf.Tensor {
@@ -39,7 +40,16 @@ describe('createEncoder / cloneEncoder / loadEncoder', () => {
 
   it('knows every built-in encoder type', () => {
     expect(Object.keys(builtInEncoders).sort()).toEqual(
-      ['audio-conv', 'conv-net', 'lstm', 'mlp', 'res-net', 'transformer', 'vit'].sort(),
+      [
+        'audio-conv',
+        'conv-net',
+        'embedding-bag',
+        'lstm',
+        'mlp',
+        'res-net',
+        'transformer',
+        'vit',
+      ].sort(),
     );
   });
 

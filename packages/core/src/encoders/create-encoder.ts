@@ -3,6 +3,7 @@ import { registerLayers } from '../layers/register-layers';
 import type { EncoderConfigV1, EncoderV1 } from '../spec/encoder-v1';
 import { AudioConvEncoder, audioConvEncoderType } from './audio-conv-encoder';
 import { ConvNetEncoder, convNetEncoderType } from './conv-net-encoder';
+import { EmbeddingBagEncoder, embeddingBagEncoderType } from './embedding-bag-encoder';
 import { LstmEncoder, lstmEncoderType } from './lstm-encoder';
 import { MlpEncoder, mlpEncoderType } from './mlp-encoder';
 import { ResNetEncoder, resNetEncoderType } from './res-net-encoder';
@@ -40,6 +41,10 @@ export const builtInEncoders: Readonly<Record<string, EncoderFactory>> = {
   [transformerEncoderType]: {
     create: (config) => TransformerEncoder.create(withoutType(config)),
     fromModel: (model, config) => TransformerEncoder.fromModel(model, config),
+  },
+  [embeddingBagEncoderType]: {
+    create: (config) => EmbeddingBagEncoder.create(withoutType(config)),
+    fromModel: (model, config) => EmbeddingBagEncoder.fromModel(model, config),
   },
   [vitEncoderType]: {
     create: (config) => VitEncoder.create(withoutType(config)),

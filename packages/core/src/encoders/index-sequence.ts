@@ -1,4 +1,15 @@
-/** selfsup's sequence encoders: the Transformer (token ids) and the Vision Transformer (images). */
+/** selfsup's sequence encoders: the Transformer and the embedding bag (token ids), and the Vision Transformer (images). */
+export type {
+  EmbeddingBagEncoderOptions,
+  EmbeddingBagEncoderSettings,
+} from './embedding-bag-encoder';
+export {
+  createEmbeddingBagEncoder,
+  EmbeddingBagEncoder,
+  embeddingBagEncoderOptionsSchema,
+  embeddingBagEncoderType,
+} from './embedding-bag-encoder';
+export { meanOverTokens } from './mean-over-tokens';
 export type { TransformerEncoderOptions, TransformerEncoderSettings } from './transformer-encoder';
 export {
   createTransformerEncoder,

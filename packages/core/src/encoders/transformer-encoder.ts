@@ -10,6 +10,7 @@ import { deriveSeed } from '../random/seeded-random';
 import type { EncodeOptionsV1, EncoderConfigV1 } from '../spec/encoder-v1';
 import { findLayer } from './find-layer';
 import { LayersEncoder } from './layers-encoder';
+import { meanOverTokens } from './mean-over-tokens';
 import { validateEncoderOptions } from './validate-encoder-options';
 
 const positiveInteger = z.number().int().positive();
@@ -418,12 +419,8 @@ function poolFeatures(
     if (pooling === 'mean') return features.mean(1);
     return features.slice([0, length - 1, 0], [batch, 1, size]).reshape([batch, size]);
   }
+  if (pooling === 'mean') return meanOverTokens(features, tokens, paddingId);
   const keep = tf.notEqual(tokens, paddingId);
-  if (pooling === 'mean') {
-    const weights = keep.cast('float32');
-    const counts = weights.sum(1, true).maximum(1);
-    return tf.sum(features.mul(weights.div(counts).expandDims(2)), 1) as tf.Tensor2D;
-  }
   // 'last': the last non-padding position of each row (position 0 when a row is all padding).
   const last = keep
     .cast('int32')
