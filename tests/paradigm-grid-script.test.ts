@@ -30,12 +30,12 @@ type Grid = {
 };
 
 describe('scripts/paradigm-grid/run-grid.mjs --smoke (the issue-8 grid through the built CLI)', () => {
-  it('pretrains every MNIST method, compares every group and reports the central claim', async () => {
+  it('pretrains every method of MNIST and SpamAssassin, compares every group and reports the central claim', async () => {
     await run(process.execPath, [script, '--smoke', '--runs', runs], { maxBuffer: 16 << 20 });
     const grid = JSON.parse(readFileSync(join(runs, 'paradigm-grid.json'), 'utf8')) as Grid;
     expect(grid.smoke).toBe(true);
-    expect(grid.datasets.map((dataset) => dataset.name)).toEqual(['mnist']);
-    const [mnist] = grid.datasets;
+    expect(grid.datasets.map((dataset) => dataset.name)).toEqual(['mnist', 'spam-assassin']);
+    const [mnist, spam] = grid.datasets;
     expect(mnist?.pretraining.map((entry) => entry.run)).toEqual([
       'rotation',
       'simclr',
@@ -57,12 +57,30 @@ describe('scripts/paradigm-grid/run-grid.mjs --smoke (the issue-8 grid through t
       'k-means',
     ])
       expect(runners.has(runner), runner).toBe(true);
-    for (const row of mnist?.groups.flatMap((group) => group.summary) ?? []) {
-      expect(row.mean).toBeGreaterThanOrEqual(0);
-      expect(row.mean).toBeLessThanOrEqual(1);
+    // The text half: BERT and word2vec on the unlabeled training bodies, each compared on e-mails.
+    expect(spam?.pretraining.map((entry) => entry.run)).toEqual(['bert', 'word2vec']);
+    expect(spam?.groups.map((group) => group.group)).toEqual(['transformer', 'word-vectors']);
+    const textRunners = new Set(
+      spam?.groups.flatMap((group) => group.summary.map((row) => `${row.runner} ${row.mode}`)),
+    );
+    for (const cell of [
+      'bert-mlm linear-probe',
+      'bert-mlm full',
+      'word2vec linear-probe',
+      'word2vec full',
+      'scratch full',
+      'pca linear-probe',
+      'k-means cluster-then-label',
+    ])
+      expect(textRunners.has(cell), cell).toBe(true);
+    for (const dataset of [mnist, spam]) {
+      for (const row of dataset?.groups.flatMap((group) => group.summary) ?? []) {
+        expect(row.mean).toBeGreaterThanOrEqual(0);
+        expect(row.mean).toBeLessThanOrEqual(1);
+      }
+      expect(dataset?.centralClaim).toMatchObject({ fewLabels: 10, allLabels: 40 });
+      expect(dataset?.centralClaim.bestPretrained?.ratio).toBeGreaterThan(0);
+      expect(dataset?.centralClaim.scratch?.ratio).toBeGreaterThan(0);
     }
-    expect(mnist?.centralClaim).toMatchObject({ fewLabels: 10, allLabels: 40 });
-    expect(mnist?.centralClaim.bestPretrained?.ratio).toBeGreaterThan(0);
-    expect(mnist?.centralClaim.scratch?.ratio).toBeGreaterThan(0);
   });
 });

@@ -13,7 +13,7 @@
 //   node scripts/paradigm-grid/run-grid.mjs --datasets mnist --resume  # one dataset; reuse finished runs
 //
 // Flags: --config FILE (grid.json), --datasets a,b (every dataset of the config without a `skip`
-// reason; the SpamAssassin half is marked: `selfsup compare` does not finetune on text yet), --runs DIR
+// reason: mnist and spam-assassin), --runs DIR
 // (runs/paradigm-grid; smoke: runs/paradigm-grid-smoke), --out FILE (results/paradigm-grid-<date>.json
 // beside this script; smoke: the runs directory), --resume (keep finished pretraining runs and
 // compare results in --runs instead of starting over), --smoke, --help.

@@ -1,11 +1,12 @@
-import { type EncoderV1, stratifiedSample } from '@selfsup/core';
+import { type EncoderV1, SeededRandom, stratifiedSample } from '@selfsup/core';
 import { audioSetToTensor, type ImageDataset, imagesToTensor } from '@selfsup/data';
 import type * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../commands/parse-flags';
 import { clipFormatOf, isAudioData, loadAudioData } from '../datasets/load-audio-data';
 import { loadImageData } from '../datasets/load-image-data';
+import type { TextInputs } from './text-inputs';
 
-/** A labeled pool and a test split as tensors (the caller disposes `inputs`): images `[N, H, W, C]` or clips `[N, T, 1]`. */
+/** A labeled pool and a test split as tensors (the caller disposes `inputs`): images `[N, H, W, C]`, clips `[N, T, 1]` or token ids `[N, T]`. */
 export type LabeledSplits = {
   readonly pool: { readonly inputs: tf.Tensor; readonly labels: Int32Array };
   readonly test: { readonly inputs: tf.Tensor; readonly labels: Int32Array };
@@ -18,12 +19,16 @@ export type LabeledSplits = {
  * Loads the labeled pool (the train split, first `poolSize`) and the test split (first
  * `testSize`) of an image dataset, and checks that the encoder takes its images. For an audio
  * dataset (`synthetic-audio`): fixed seeded class-balanced sets of `poolSize` and `testSize` clips
- * (800 each by default) in the clip format the checkpoint was pretrained on.
+ * (800 each by default) in the clip format the checkpoint was pretrained on. For a text encoder
+ * (`text` given): SpamAssassin's fixed leak-free split, each side in a fixed seeded order (the
+ * corpus lists its groups one after the other), the first `poolSize` and `testSize` e-mail bodies
+ * as token ids.
  *
  * @param data dataset id or image folder.
  * @param encoder the encoder that will see the images.
  * @param sizes `poolSize` and `testSize` limits.
  * @param pretrainedOn the checkpoint manifest's `dataset` (its clip format, for audio).
+ * @param text how a text encoder reads documents.
  * @returns the pool, the test split and the class count.
  * @throws UsageError when the image shape does not fit the encoder.
  * @example const splits = await loadLabeledSplits('mnist', encoder, { poolSize: 1000, testSize: 500 });
@@ -33,7 +38,9 @@ export async function loadLabeledSplits(
   encoder: EncoderV1,
   sizes: { readonly poolSize: number | undefined; readonly testSize: number | undefined },
   pretrainedOn?: unknown,
+  text?: TextInputs,
 ): Promise<LabeledSplits> {
+  if (text !== undefined) return loadTextSplits(data, text, sizes);
   if (isAudioData(data) || encoder.inputSpec.modality === 'audio') {
     return loadAudioSplits(data, encoder, sizes, pretrainedOn);
   }
@@ -50,6 +57,40 @@ export async function loadLabeledSplits(
     dispose: () => {
       pool.inputs.dispose();
       testSet.inputs.dispose();
+    },
+  };
+}
+
+async function loadTextSplits(
+  data: string,
+  text: TextInputs,
+  sizes: { readonly poolSize: number | undefined; readonly testSize: number | undefined },
+): Promise<LabeledSplits> {
+  if (data !== 'spam-assassin') {
+    throw new UsageError(
+      `--data ${data}: a text encoder is compared on labeled e-mails: use --data spam-assassin (spam vs ham).`,
+    );
+  }
+  const { loadSpamAssassin, spamAssassinClassNames } = await import('@selfsup/data');
+  const spam = loadSpamAssassin();
+  const inSeededOrder = <T>(items: readonly T[], size: number | undefined): T[] => {
+    const order = new SeededRandom(0).permutation(items.length);
+    return Array.from(order.subarray(0, size ?? items.length), (index) => items[index]!);
+  };
+  const toSet = (messages: readonly { readonly text: string; readonly label: number }[]) => ({
+    inputs: text.encode(messages.map((message) => message.text)),
+    labels: Int32Array.from(messages, (message) => message.label),
+  });
+  const pool = toSet(inSeededOrder(spam.train, sizes.poolSize));
+  const test = toSet(inSeededOrder(spam.test, sizes.testSize));
+  return {
+    pool,
+    test,
+    numClasses: 2,
+    classNames: spamAssassinClassNames,
+    dispose: () => {
+      pool.inputs.dispose();
+      test.inputs.dispose();
     },
   };
 }

@@ -1,13 +1,16 @@
 import {
+  bagOfWordsFeatures,
   createClusteringRunner,
   createFixMatchRunner,
   createMixMatchRunner,
   createPcaProbeRunner,
   createPseudoLabelRunner,
   createSupervisedRunner,
+  withInputFeatures,
 } from '@selfsup/baselines';
 import type { EncoderV1, LabelEfficiencyRunner } from '@selfsup/core';
 import { UsageError } from '../commands/parse-flags';
+import type { TextInputs } from './text-inputs';
 
 /** Baselines of the other paradigms that `selfsup compare --paradigms` can add to a study. */
 export const baselineParadigms = [
@@ -29,6 +32,11 @@ export type BaselineContext = {
   readonly createEncoder: (seed: number) => EncoderV1 | Promise<EncoderV1>;
   /** The encoders' input modality: FixMatch and MixMatch augment images only. */
   readonly modality: string;
+  /**
+   * How the compared text encoders read documents: the unsupervised baselines then read each
+   * document's bag of words over the same vocabulary (PCA of it is latent semantic analysis).
+   */
+  readonly text?: TextInputs;
 };
 
 /**
@@ -36,7 +44,9 @@ export type BaselineContext = {
  * training of the same architecture with augmentation and early stopping (the strong supervised
  * baseline); the unsupervised quadrant (PCA + linear probe; K-Means and a Gaussian mixture,
  * cluster-then-label, on 50 PCA dimensions of the unlabeled pool); the semi-supervised quadrant
- * (pseudo-labels, FixMatch, MixMatch with their packages' defaults: 300 steps per run).
+ * (pseudo-labels, FixMatch, MixMatch with their packages' defaults: 300 steps per run). On text,
+ * PCA and the clusterers read bags of words (baselines' `bagOfWordsFeatures`): those runners hold
+ * the features until their `dispose()`.
  *
  * @param paradigm the baseline's name.
  * @param context the architecture and modality of the study.
@@ -48,7 +58,14 @@ export function baselineRunner(
   paradigm: BaselineParadigm,
   context: BaselineContext,
 ): LabelEfficiencyRunner {
-  const { createEncoder, modality } = context;
+  const { createEncoder, modality, text } = context;
+  const vectors = (runner: LabelEfficiencyRunner): LabelEfficiencyRunner =>
+    text === undefined
+      ? runner
+      : withInputFeatures(
+          runner,
+          bagOfWordsFeatures(text.vocabularySize, { paddingId: text.paddingId }),
+        );
   const imagesOnly = (name: string) => {
     if (modality !== 'image') {
       throw new UsageError(
@@ -63,11 +80,11 @@ export function baselineRunner(
         ...(modality === 'image' ? {} : { augment: false }),
       });
     case 'pca':
-      return createPcaProbeRunner({ components: 50 });
+      return vectors(createPcaProbeRunner({ components: 50 }));
     case 'k-means':
-      return createClusteringRunner({ algorithm: 'k-means' });
+      return vectors(createClusteringRunner({ algorithm: 'k-means' }));
     case 'gaussian-mixture':
-      return createClusteringRunner({ algorithm: 'gaussian-mixture' });
+      return vectors(createClusteringRunner({ algorithm: 'gaussian-mixture' }));
     case 'pseudo-label':
       return createPseudoLabelRunner({ createEncoder });
     case 'fixmatch':

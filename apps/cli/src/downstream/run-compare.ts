@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import {
   type BackendInfo,
-  createEncoder,
   createPretrainedRunner,
   createScratchRunner,
   type FinetuneMode,
@@ -9,20 +8,14 @@ import {
   type LabelEfficiencyResult,
   type LabelEfficiencyRunner,
   labelEfficiency,
-  loadEncoder,
 } from '@selfsup/core';
 import { writeChartFiles } from '../charts/write-charts';
 import { UsageError } from '../commands/parse-flags';
 import { writeFileAtomically, writeJsonAtomically } from '../io/atomic-write';
 import type { CommandOutput } from '../io/command-output';
 import { prepareOutputDirectory } from '../io/output-directory';
+import { type ComparedEncoder, openComparedEncoder } from './compared-encoder';
 import { loadLabeledSplits } from './labeled-splits';
-import {
-  datasetOfManifest,
-  encoderFactoriesOf,
-  type OpenedCheckpoint,
-  openCheckpoint,
-} from './open-checkpoint';
 import { type BaselineParadigm, baselineParadigms, baselineRunner } from './paradigm-runners';
 
 /**
@@ -100,52 +93,64 @@ export async function runCompare(options: CompareOptions, output: CommandOutput)
     ...(backend === undefined ? {} : { backend }),
     onReport: (message) => output.log(message),
   });
-  const opened: OpenedCheckpoint[] = [];
-  for (const path of checkpoints) opened.push(await openCheckpoint(path));
+  const opened: ComparedEncoder[] = [];
+  for (const path of checkpoints) opened.push(await openComparedEncoder(path));
   const first = opened[0]!;
-  const data = options.data ?? datasetOfManifest(first.manifest) ?? 'mnist';
-  const splits = await loadLabeledSplits(data, first.encoder, { poolSize, testSize });
+  const text = first.text;
+  const data =
+    options.data ?? (text === undefined ? first.dataset : undefined) ?? defaultDataOf(first);
+  for (const other of opened.slice(1)) {
+    if (other.encoder.inputSpec.modality !== first.encoder.inputSpec.modality) {
+      throw new UsageError(
+        `${other.directory} takes '${other.encoder.inputSpec.modality}' inputs but ${first.directory} takes '${first.encoder.inputSpec.modality}': compare encoders of one modality at a time.`,
+      );
+    }
+    if (text !== undefined && other.text?.description !== text.description) {
+      throw new UsageError(
+        `${other.directory} reads text with another tokenizer than ${first.directory}: compare text checkpoints one run at a time (each with its own tokenizer).`,
+      );
+    }
+  }
+  const splits = await loadLabeledSplits(
+    data,
+    first.encoder,
+    { poolSize, testSize },
+    first.datasetRecord,
+    text,
+  );
   const modality = first.encoder.inputSpec.modality;
   for (const checkpoint of opened) checkpoint.encoder.dispose();
-  // Encoder types the methods bring (e.g. CPC's), for reloading and for scratch copies.
-  const encoders = {};
-  for (const checkpoint of opened) {
-    Object.assign(encoders, await encoderFactoriesOf(checkpoint.directory));
-  }
   const isBaseline = (paradigm: Paradigm): paradigm is BaselineParadigm =>
     (baselineParadigms as readonly string[]).includes(paradigm);
   const modes = paradigms.filter(
     (paradigm) => paradigm !== 'scratch' && !isBaseline(paradigm),
   ) as FinetuneMode[];
   const runners: LabelEfficiencyRunner[] = [];
-  const names = opened.map((checkpoint) => checkpoint.manifest.method);
+  const names = opened.map((checkpoint) => checkpoint.method);
   if (modes.length > 0) {
     opened.forEach((checkpoint, index) => {
       const name =
         names.filter((other) => other === names[index]).length > 1
           ? `${names[index]}-${index + 1}`
           : (names[index] ?? 'pretrained');
-      runners.push(
-        createPretrainedRunner(() => loadEncoder(checkpoint.directory, encoders), { name, modes }),
-      );
+      runners.push(createPretrainedRunner(() => checkpoint.load(), { name, modes }));
     });
   }
-  const config = first.manifest.encoder.config;
-  const type = first.manifest.encoder.type;
-  const createScratchEncoder = (seed: number) =>
-    createEncoder({ ...config, type, seed } as never, encoders);
+  const createScratchEncoder = (seed: number) => first.createScratch(seed);
   if (paradigms.includes('scratch')) runners.push(createScratchRunner(createScratchEncoder));
+  const disposables: { dispose(): void }[] = [];
   for (const paradigm of paradigms.filter(isBaseline)) {
-    runners.push(
-      baselineRunner(paradigm, {
-        createEncoder: createScratchEncoder,
-        modality,
-      }),
-    );
+    const runner = baselineRunner(paradigm, {
+      createEncoder: createScratchEncoder,
+      modality,
+      ...(text === undefined ? {} : { text }),
+    });
+    runners.push(runner);
+    if ('dispose' in runner) disposables.push(runner as { dispose(): void });
   }
   if (runners.length === 0) throw new UsageError('--paradigms selected no runner.');
   output.log(
-    `label efficiency on ${data}: ${runners.map((runner) => `${runner.name} (${runner.modes.join(', ')})`).join(' vs ')}; ` +
+    `label efficiency on ${data}${text === undefined ? '' : ` (${text.description})`}: ${runners.map((runner) => `${runner.name} (${runner.modes.join(', ')})`).join(' vs ')}; ` +
       `budgets ${budgets.join(', ')}; seeds ${seeds.join(', ')}; pool ${splits.pool.labels.length}, test ${splits.test.labels.length}`,
   );
   let result: LabelEfficiencyResult;
@@ -171,11 +176,13 @@ export async function runCompare(options: CompareOptions, output: CommandOutput)
     throw error;
   } finally {
     splits.dispose();
+    for (const item of disposables) item.dispose();
   }
   const files = [join(out, 'results.json'), join(out, 'results.csv')];
   const document = {
     data,
     checkpoints: opened.map((checkpoint) => checkpoint.directory),
+    ...(text === undefined ? {} : { textInputs: text.description }),
     ...result,
   };
   await writeJsonAtomically(files[0]!, document);
@@ -196,4 +203,9 @@ export async function runCompare(options: CompareOptions, output: CommandOutput)
         `${`${entry.runner} ${entry.mode}`.padEnd(28)} ${String(entry.labelCount).padStart(6)} labels  ${(100 * entry.mean).toFixed(1)} ± ${(100 * entry.std).toFixed(1)}%  (n=${entry.n})`,
     );
   output.result({ ...document, files }, [...table, `files: ${files.join(', ')}`].join('\n'));
+}
+
+/** The labeled dataset a study defaults to: the one pretrained on, MNIST for images, SpamAssassin for text. */
+function defaultDataOf(encoder: ComparedEncoder): string {
+  return encoder.text === undefined ? 'mnist' : 'spam-assassin';
 }

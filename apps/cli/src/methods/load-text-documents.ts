@@ -1,11 +1,13 @@
 import { UsageError } from '../commands/parse-flags';
 
 /** The text datasets the text methods train on. */
-export const textDatasets = ['sotu', 'moby-dick', 'names'] as const;
+export const textDatasets = ['sotu', 'moby-dick', 'names', 'spam-assassin'] as const;
 
 /**
  * The training documents of a text dataset: SOTU's addresses, Moby Dick's training split cut
- * into paragraphs (blank lines), or the names; optionally only the first `limit` documents.
+ * into paragraphs (blank lines), the names, or SpamAssassin's e-mail bodies of its training split
+ * without labels (`pretrainingBodies()`: no test body, so `selfsup compare` tests on unseen mail);
+ * optionally only the first `limit` documents.
  *
  * @param data the `--data` value.
  * @param limit `--limit`: the first N documents.
@@ -31,6 +33,8 @@ export async function loadTextDocuments(
       .filter((paragraph) => paragraph !== '');
   } else if (data === 'names') {
     documents = [...library.loadNames().names];
+  } else if (data === 'spam-assassin') {
+    documents = library.loadSpamAssassin().pretrainingBodies();
   } else {
     throw new UsageError(
       `--data ${data}: ${methodName} trains on text: use ${textDatasets.join(', ')}.`,

@@ -212,11 +212,15 @@ async function trainWordVectors(
  * The word vectors of a `selfsup pretrain word2vec|glove` run directory.
  *
  * @param run the run directory.
+ * @param purpose the command that needs them, for error messages.
  * @returns the manifest and the vectors.
  * @throws UsageError for a missing directory, a checkpoint of another method, or damaged files.
  * @example const { vectors } = await loadWordVectorsRun('runs/word2vec');
  */
-export async function loadWordVectorsRun(run: string): Promise<{
+export async function loadWordVectorsRun(
+  run: string,
+  purpose = 'similar',
+): Promise<{
   readonly manifest: WordVectorsManifest;
   readonly vectors: import('@selfsup/masked-prediction').WordVectors;
 }> {
@@ -229,7 +233,7 @@ export async function loadWordVectorsRun(run: string): Promise<{
   if (!existsSync(manifestPath)) {
     const other = otherMethodOf(run);
     throw new UsageError(
-      `${run} has no ${WORD_VECTORS_MANIFEST_FILE}${other === undefined ? '' : ` (it is a run of method '${other}')`}: similar needs word vectors, from a run of \`selfsup pretrain word2vec\` or \`selfsup pretrain glove\`.`,
+      `${run} has no ${WORD_VECTORS_MANIFEST_FILE}${other === undefined ? '' : ` (it is a run of method '${other}')`}: ${purpose} needs word vectors, from a run of \`selfsup pretrain word2vec\` or \`selfsup pretrain glove\`.`,
     );
   }
   let manifest: WordVectorsManifest;
