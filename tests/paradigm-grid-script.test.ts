@@ -23,9 +23,10 @@ type Grid = {
     centralClaim: {
       fewLabels: number;
       allLabels: number;
-      bestPretrained: { ratio: number } | null;
-      scratch: { ratio: number } | null;
+      bestPretrained: { ratio: number; group: string } | null;
+      scratch: { ratio: number; group: string } | null;
     };
+    verdicts: { budget: number; selfSupervisionWins: boolean | null; margin: number | null }[];
   }[];
 };
 
@@ -81,6 +82,14 @@ describe('scripts/paradigm-grid/run-grid.mjs --smoke (the issue-8 grid through t
       expect(dataset?.centralClaim).toMatchObject({ fewLabels: 10, allLabels: 40 });
       expect(dataset?.centralClaim.bestPretrained?.ratio).toBeGreaterThan(0);
       expect(dataset?.centralClaim.scratch?.ratio).toBeGreaterThan(0);
+      // Scratch is the same architecture as the best pretrained encoder.
+      expect(dataset?.centralClaim.scratch?.group).toBe(
+        dataset?.centralClaim.bestPretrained?.group,
+      );
+      // Per budget: does the best pretrained runner beat every other paradigm's best?
+      expect(dataset?.verdicts.map((verdict) => verdict.budget)).toEqual([10, 40]);
+      for (const verdict of dataset?.verdicts ?? [])
+        expect(verdict.selfSupervisionWins).toBe((verdict.margin ?? 0) > 0);
     }
   });
 });

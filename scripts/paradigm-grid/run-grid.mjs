@@ -13,10 +13,11 @@
 //   node scripts/paradigm-grid/run-grid.mjs --datasets mnist --resume  # one dataset; reuse finished runs
 //
 // Flags: --config FILE (grid.json), --datasets a,b (every dataset of the config without a `skip`
-// reason: mnist and spam-assassin), --runs DIR
-// (runs/paradigm-grid; smoke: runs/paradigm-grid-smoke), --out FILE (results/paradigm-grid-<date>.json
-// beside this script; smoke: the runs directory), --resume (keep finished pretraining runs and
-// compare results in --runs instead of starting over), --smoke, --help.
+// reason: mnist and spam-assassin), --runs DIR (runs/paradigm-grid; smoke:
+// runs/paradigm-grid-smoke), --out FILE (results/paradigm-grid.json beside this script, dated
+// inside, which the demo's overview page reads; smoke: the runs directory), --resume (keep
+// finished pretraining runs and compare results in --runs instead of starting over), --smoke,
+// --help.
 // Every command it runs is printed, so any step can be rerun by hand. Results are written
 // atomically after each dataset.
 import { spawn } from 'node:child_process';
@@ -96,9 +97,7 @@ const runs = resolve(
 const started = new Date();
 const out = resolve(
   values.out ??
-    (smoke
-      ? join(runs, 'paradigm-grid.json')
-      : join(here, 'results', `paradigm-grid-${started.toISOString().slice(0, 10)}.json`)),
+    (smoke ? join(runs, 'paradigm-grid.json') : join(here, 'results', 'paradigm-grid.json')),
 );
 
 /** Runs the CLI; resolves its stdout (the `--json` result), rejects with its stderr tail. */
@@ -156,29 +155,60 @@ function onlyKnown(list, allowed) {
     .join(',');
 }
 
-function mean(values) {
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-/** Central claim: accuracy at `fewLabels` over accuracy at the largest budget, per runner and mode. */
+/**
+ * Central claim: accuracy at `fewLabels` over accuracy at the largest budget, per line (runner,
+ * mode and compare group: scratch appears in every group).
+ */
 function centralClaim(summary, fewLabels, allLabels) {
+  const accuracy = summary.filter((entry) => entry.metric === 'accuracy');
   const at = (row, budget) =>
-    summary.find(
-      (other) => other.runner === row.runner && other.mode === row.mode && other.budget === budget,
+    accuracy.find(
+      (other) =>
+        other.runner === row.runner &&
+        other.mode === row.mode &&
+        other.group === row.group &&
+        other.budget === budget,
     );
   const ratios = [];
-  for (const row of summary.filter((entry) => entry.budget === allLabels)) {
+  for (const row of accuracy.filter((entry) => entry.budget === allLabels)) {
     const few = at(row, fewLabels);
     if (few === undefined) continue;
     ratios.push({
       runner: row.runner,
       mode: row.mode,
+      group: row.group,
       fewLabels: few.mean,
       allLabels: row.mean,
       ratio: few.mean / row.mean,
     });
   }
   return ratios;
+}
+
+/**
+ * Where self-supervision wins and where it does not: per budget, the best pretrained runner (any
+ * mode) against the best runner of every other paradigm (scratch, supervised, unsupervised,
+ * semi-supervised), by mean test accuracy.
+ */
+function verdicts(summary, methods, budgets) {
+  return budgets.map((budget) => {
+    const rows = summary.filter((row) => row.budget === budget && row.metric === 'accuracy');
+    const best = (candidates) => candidates.sort((a, b) => b.mean - a.mean)[0];
+    const pretrained = best(rows.filter((row) => methods.has(row.runner)));
+    const other = best(rows.filter((row) => !methods.has(row.runner)));
+    const describe = (row) =>
+      row === undefined
+        ? null
+        : { runner: row.runner, mode: row.mode, group: row.group, mean: row.mean, std: row.std };
+    return {
+      budget,
+      bestPretrained: describe(pretrained),
+      bestOther: describe(other),
+      selfSupervisionWins:
+        pretrained === undefined || other === undefined ? null : pretrained.mean > other.mean,
+      margin: pretrained === undefined || other === undefined ? null : pretrained.mean - other.mean,
+    };
+  });
 }
 
 function writeAtomically(path, value) {
@@ -301,21 +331,35 @@ for (const dataset of config.datasets.filter((entry) => chosen.includes(entry.na
   );
   const pretrained = ratios.filter((row) => methods.has(row.runner));
   const bestPretrained = pretrained.sort((a, b) => b.fewLabels - a.fewLabels)[0];
-  const scratchRows = ratios.filter((row) => row.runner === 'scratch');
+  // Scratch of the same architecture as the best pretrained encoder (its compare group).
+  const scratch = ratios.find(
+    (row) => row.runner === 'scratch' && row.group === bestPretrained?.group,
+  );
   entry.centralClaim = {
     fewLabels,
     allLabels,
     note: config.centralClaim.note,
     bestPretrained: bestPretrained ?? null,
-    scratch:
-      scratchRows.length === 0
-        ? null
-        : { ...scratchRows[0], ratio: mean(scratchRows.map((row) => row.ratio)) },
+    scratch: scratch ?? null,
     everyRunner: ratios,
   };
+  entry.verdicts = verdicts(summary, methods, labels);
   entry.minutes = (Date.now() - datasetStarted) / 60_000;
+  report.backends = [
+    ...new Set(
+      report.datasets.flatMap((dataset) =>
+        dataset.pretraining.map((run) => run.result?.backend).filter(Boolean),
+      ),
+    ),
+  ];
   writeAtomically(out, report);
   const percent = (value) => (value === undefined ? 'n/a' : `${(100 * value).toFixed(1)}%`);
+  for (const verdict of entry.verdicts) {
+    if (verdict.margin === null) continue;
+    console.log(
+      `${dataset.name}, ${verdict.budget} labels: ${verdict.selfSupervisionWins ? 'self-supervision wins' : 'self-supervision loses'} — ${verdict.bestPretrained.runner} ${verdict.bestPretrained.mode} ${percent(verdict.bestPretrained.mean)} vs ${verdict.bestOther.runner} ${verdict.bestOther.mode} ${percent(verdict.bestOther.mean)}`,
+    );
+  }
   console.log(
     `${dataset.name}: best pretrained (${bestPretrained?.runner ?? 'none'} ${bestPretrained?.mode ?? ''}) keeps ${percent(bestPretrained?.ratio)} of its ${allLabels}-label accuracy with ${fewLabels} labels; scratch keeps ${percent(entry.centralClaim.scratch?.ratio)}. (${entry.minutes.toFixed(1)} min)`,
   );
