@@ -5,6 +5,8 @@
  * go to test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { paradigmGridReport } from '../src/overview/paradigm-grid-report';
+import { gridLines } from '../src/overview/paradigm-grid-results';
 import {
   type DemoBrowser,
   launchDemoBrowser,
@@ -67,6 +69,24 @@ describe('the demo site in Chromium', () => {
     expect(await page.getAttribute('button[data-paradigm="unsupervised"]', 'aria-pressed')).toBe(
       'true',
     );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the paradigm grid results: per dataset a chart and a table row per line', async () => {
+    const { page, errors } = await openWatchedPage(browser.context);
+    await page.goto(`${baseUrl}index.html?backend=wasm`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const section = page.getByRole('region', { name: 'Does self-supervision earn its place?' });
+    expect(await section.count()).toBe(1);
+    expect(await section.locator('#grid-smoke').count()).toBe(paradigmGridReport.smoke ? 1 : 0);
+    for (const dataset of paradigmGridReport.datasets) {
+      const part = section.locator(`section[data-dataset="${dataset.name}"]`);
+      expect(await part.locator('.grid-chart svg[role="img"]').count()).toBe(1);
+      expect(await part.locator('table.grid-table tbody tr').count()).toBe(
+        gridLines(dataset).length,
+      );
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

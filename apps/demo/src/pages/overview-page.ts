@@ -1,6 +1,20 @@
+import { paradigmGridReport } from '../overview/paradigm-grid-report';
+import {
+  centralClaim,
+  datasetTitle,
+  errorChartSpec,
+  type GridDataset,
+  gridCaption,
+  gridLines,
+  type ParadigmGridReport,
+  resultsTable,
+  smokeWarning,
+  verdictSentences,
+} from '../overview/paradigm-grid-results';
 import { type Paradigm, paradigms } from '../overview/paradigms';
 import { milestones } from '../overview/timeline';
 import { element, mountPage } from '../shared/page-layout';
+import { renderChart } from '../shared/render-chart';
 
 function keepBackend(href: string): string {
   return `${href}${location.search}`;
@@ -78,7 +92,109 @@ function timeline(): HTMLElement {
   ]);
 }
 
+/** One dataset's results: the error chart (drawn later by `draw`), the claim and the table. */
+function gridDataset(dataset: GridDataset): { root: HTMLElement; draw: () => Promise<void> } {
+  const title = datasetTitle(dataset.name);
+  const lines = gridLines(dataset);
+  const table = resultsTable(lines);
+  const claim = centralClaim(dataset);
+  const verdicts = verdictSentences(dataset);
+  const figure = element('div', { className: 'grid-chart' });
+  const seeds = `${table.seeds} seed${table.seeds === 1 ? '' : 's'}`;
+  const rows = table.rows.map(({ line, cells }) => {
+    const row = element('tr', {}, [
+      element('th', { scope: 'row' }, [line.label]),
+      ...cells.map((cell) =>
+        element('td', {}, [
+          cell === null ? '—' : cell.best ? element('strong', {}, [cell.text]) : cell.text,
+        ]),
+      ),
+    ]);
+    row.dataset.line = line.label;
+    return row;
+  });
+  const root = element('section', { ariaLabel: title, className: 'grid-dataset' }, [
+    element('h3', {}, [title]),
+    element('p', { className: 'claim' }, [claim.sentence]),
+    element('p', { className: 'note' }, [`Published reference: ${claim.note}`]),
+    ...(verdicts.length === 0
+      ? []
+      : [
+          element('p', {}, [
+            'Per label budget, the best pretrained encoder against the best of every other paradigm:',
+          ]),
+          element(
+            'ul',
+            { className: 'verdicts' },
+            verdicts.map((sentence) => element('li', {}, [sentence])),
+          ),
+        ]),
+    element('figure', {}, [
+      figure,
+      element('figcaption', {}, [
+        `Test error (1 − accuracy) against labels used (log scale), mean ± std over ${seeds}; one line per encoder and training mode.`,
+      ]),
+    ]),
+    element('table', { className: 'grid-table' }, [
+      element('caption', {}, [
+        `${title}: test accuracy in percent, mean ± std over ${seeds}; the best of each label budget in bold.`,
+      ]),
+      element('thead', {}, [
+        element('tr', {}, [
+          element('th', { scope: 'col' }, ['Encoder, training']),
+          ...table.budgets.map((budget) =>
+            element('th', { scope: 'col' }, [`${budget.toLocaleString('en-US')} labels`]),
+          ),
+        ]),
+      ]),
+      element('tbody', {}, rows),
+    ]),
+  ]);
+  root.dataset.dataset = dataset.name;
+  root.dataset.lines = String(lines.length);
+  const draw = () =>
+    renderChart(
+      figure,
+      errorChartSpec(lines, `${title}: test error vs labels`),
+      `${title}: test error against number of labels, one line per encoder and training mode`,
+    );
+  return { root, draw };
+}
+
+/**
+ * "Does self-supervision earn its place?": the paradigm grid's measured results (the JSON of
+ * `scripts/paradigm-grid/run-grid.mjs`, inlined at build time).
+ */
+function gridResults(report: ParadigmGridReport): {
+  root: HTMLElement;
+  draw: () => Promise<void>;
+} {
+  const datasets = report.datasets.map(gridDataset);
+  const warning = smokeWarning(report);
+  const root = element(
+    'section',
+    { ariaLabel: 'Does self-supervision earn its place?', id: 'grid' },
+    [
+      element('h2', {}, ['Does self-supervision earn its place?']),
+      element('p', {}, [
+        'The selfsup CLI ran the four paradigms side by side: self-supervised encoders (linear probe and full finetuning), the same architecture from scratch, and the supervised, unsupervised and semi-supervised baselines, all with the same label budgets, seeds and test split. Low error with few labels is what pretraining is for.',
+      ]),
+      ...(warning === null
+        ? []
+        : [element('p', { className: 'warning', id: 'grid-smoke' }, [warning])]),
+      element('p', { className: 'note' }, [gridCaption(report)]),
+      ...datasets.map((dataset) => dataset.root),
+    ],
+  );
+  root.dataset.smoke = String(report.smoke);
+  const draw = async () => {
+    for (const dataset of datasets) await dataset.draw();
+  };
+  return { root, draw };
+}
+
 const { main } = await mountPage('overview');
+const grid = gridResults(paradigmGridReport);
 main.append(
   element('h1', {}, ['Self-supervised learning, live in your browser']),
   element('p', {}, [
@@ -86,5 +202,7 @@ main.append(
   ]),
   quadrant(),
   timeline(),
+  grid.root,
 );
+await grid.draw();
 document.body.dataset.ready = 'true';
