@@ -45,8 +45,8 @@ export type BaselineContext = {
  * baseline); the unsupervised quadrant (PCA + linear probe; K-Means and a Gaussian mixture,
  * cluster-then-label, on 50 PCA dimensions of the unlabeled pool); the semi-supervised quadrant
  * (pseudo-labels, FixMatch, MixMatch with their packages' defaults: 300 steps per run). On text,
- * PCA and the clusterers read bags of words (baselines' `bagOfWordsFeatures`): those runners hold
- * the features until their `dispose()`.
+ * PCA and the clusterers read bags of words (baselines' `bagOfWordsFeatures`; PCA fitted on the
+ * first 1,000 documents of the pool): those runners hold the features until their `dispose()`.
  *
  * @param paradigm the baseline's name.
  * @param context the architecture and modality of the study.
@@ -66,6 +66,9 @@ export function baselineRunner(
           runner,
           bagOfWordsFeatures(text.vocabularySize, { paddingId: text.paddingId }),
         );
+  // Bags of words have thousands of dimensions: PCA is fitted on 1,000 documents of the pool
+  // (through their 1,000 × 1,000 Gram matrix), images on up to 10,000.
+  const fit = text === undefined ? {} : { fitLimit: 1000 };
   const imagesOnly = (name: string) => {
     if (modality !== 'image') {
       throw new UsageError(
@@ -80,11 +83,11 @@ export function baselineRunner(
         ...(modality === 'image' ? {} : { augment: false }),
       });
     case 'pca':
-      return vectors(createPcaProbeRunner({ components: 50 }));
+      return vectors(createPcaProbeRunner({ components: 50, ...fit }));
     case 'k-means':
-      return vectors(createClusteringRunner({ algorithm: 'k-means' }));
+      return vectors(createClusteringRunner({ algorithm: 'k-means', ...fit }));
     case 'gaussian-mixture':
-      return vectors(createClusteringRunner({ algorithm: 'gaussian-mixture' }));
+      return vectors(createClusteringRunner({ algorithm: 'gaussian-mixture', ...fit }));
     case 'pseudo-label':
       return createPseudoLabelRunner({ createEncoder });
     case 'fixmatch':
