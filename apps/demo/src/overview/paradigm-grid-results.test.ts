@@ -205,37 +205,11 @@ describe('the paradigm grid results', () => {
     expect(large.sentence).toMatch(/^With 500 labels, .* of its 4,841-label accuracy;/);
   });
 
-  it('recomputes the claim from the accuracy rows for files without groups in it', () => {
-    // The script before it recorded groups: scratch averaged over both groups and macro-F1 pairs.
-    const older: GridDataset = {
-      ...dataset,
-      centralClaim: {
-        ...dataset.centralClaim,
-        bestPretrained: {
-          runner: 'simclr',
-          mode: 'linear-probe',
-          fewLabels: 0.4,
-          allLabels: 0.7,
-          ratio: 0.57,
-        },
-        scratch: { runner: 'scratch', mode: 'full', fewLabels: 0.2, allLabels: 0.5, ratio: 0.47 },
-      },
-    };
-    const claim = centralClaim(older);
-    expect(claim.bestPretrained?.ratio).toBeCloseTo(0.5);
-    // conv-net scratch: 0.2 / 0.5 (not the ViT's scratch, not the averaged 47%).
-    expect(claim.scratch).toMatchObject({ group: 'conv-net' });
-    expect(claim.scratch?.ratio).toBeCloseTo(0.4);
-    expect(claim.sentence).toContain(
-      'keeps 50% of its 100-label accuracy; the same architecture from scratch keeps 40%.',
-    );
-  });
-
   it('says per budget whether self-supervision wins, naming runners as the table does', () => {
     expect(verdictSentences(dataset)).toEqual([
       '10 labels: self-supervision wins, simclr linear-probe 40.0% vs scratch full (vit) 25.0%.',
     ]);
-    expect(verdictSentences({ ...dataset, verdicts: undefined })).toEqual([]);
+    expect(verdictSentences({ ...dataset, verdicts: [] })).toEqual([]);
   });
 
   it('warns about smoke runs only, and captions date, machine and backend', () => {

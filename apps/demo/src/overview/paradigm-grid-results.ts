@@ -38,8 +38,8 @@ export type GridGroup = {
 export type GridClaimRow = {
   readonly runner: string;
   readonly mode: string;
-  /** The compare group (architecture); absent in files written before the script recorded it. */
-  readonly group?: string;
+  /** The compare group (architecture). */
+  readonly group: string;
   /** Accuracy at `fewLabels`. */
   readonly fewLabels: number;
   /** Accuracy at `allLabels`. */
@@ -86,8 +86,8 @@ export type GridDataset = {
   readonly name: string;
   readonly groups: readonly GridGroup[];
   readonly centralClaim: GridCentralClaim;
-  /** Per-budget verdicts; absent in files written before the script computed them. */
-  readonly verdicts?: readonly GridVerdict[];
+  /** Per-budget verdicts. */
+  readonly verdicts: readonly GridVerdict[];
   readonly minutes?: number;
 };
 
@@ -152,23 +152,12 @@ export type GridTable = {
   readonly seeds: number;
 };
 
-/** One side of the central claim, recomputed from the accuracy rows. */
-export type ClaimSide = {
-  readonly runner: string;
-  readonly mode: string;
-  /** The group whose rows gave the numbers; null when they came from the script's claim as is. */
-  readonly group: string | null;
-  readonly fewLabels: number;
-  readonly allLabels: number;
-  readonly ratio: number;
-};
-
 /** The central claim of one dataset, ready to print. */
 export type GridClaim = {
   readonly fewLabels: number;
   readonly allLabels: number;
-  readonly bestPretrained: ClaimSide | null;
-  readonly scratch: ClaimSide | null;
+  readonly bestPretrained: GridClaimRow | null;
+  readonly scratch: GridClaimRow | null;
   /** "With 500 labels, the best pretrained encoder (…) keeps 81% of …; … scratch keeps 45%." */
   readonly sentence: string;
   /** The published reference (the script's note). */
@@ -329,51 +318,19 @@ export function resultsTable(lines: readonly GridLine[]): GridTable {
   return { budgets, rows, seeds };
 }
 
-function sideFromLine(line: GridLine, fewLabels: number, allLabels: number): ClaimSide | null {
-  const few = line.points.find((point) => point.budget === fewLabels);
-  const all = line.points.find((point) => point.budget === allLabels);
-  if (few === undefined || all === undefined || all.accuracy === 0) return null;
-  return {
-    runner: line.runner,
-    mode: line.mode,
-    group: line.group,
-    fewLabels: few.accuracy,
-    allLabels: all.accuracy,
-    ratio: few.accuracy / all.accuracy,
-  };
-}
-
-function sideFromClaim(row: GridClaimRow | null): ClaimSide | null {
-  return row === null ? null : { ...row, group: row.group ?? null };
-}
-
 /**
  * The central claim of a dataset, from the script's `centralClaim`: the best pretrained encoder
  * (the highest accuracy at `fewLabels`) and scratch of the same architecture (its compare group),
- * each with its accuracy at `fewLabels` over its accuracy at `allLabels`. Files written before the
- * script recorded the group (their scratch ratio averaged every group's scratch and paired
- * accuracy with macro-F1 rows) get both ratios recomputed from the accuracy rows, scratch from
- * the best encoder's group.
+ * each with its accuracy at `fewLabels` over its accuracy at `allLabels`.
  *
  * @param dataset One dataset of the grid.
  * @returns The two ratios and the sentence.
  */
 export function centralClaim(dataset: GridDataset): GridClaim {
   const { fewLabels, allLabels, note } = dataset.centralClaim;
-  const named = dataset.centralClaim.bestPretrained;
-  let bestPretrained = sideFromClaim(named);
-  let scratch = sideFromClaim(dataset.centralClaim.scratch);
-  if (named !== null && named.group === undefined) {
-    const lines = gridLines(dataset);
-    const bestLine = lines.find((line) => line.runner === named.runner && line.mode === named.mode);
-    const scratchLine = lines.find(
-      (line) => line.runner === 'scratch' && line.mode === 'full' && line.group === bestLine?.group,
-    );
-    bestPretrained = (bestLine && sideFromLine(bestLine, fewLabels, allLabels)) ?? bestPretrained;
-    scratch = (scratchLine && sideFromLine(scratchLine, fewLabels, allLabels)) ?? scratch;
-  }
+  const { bestPretrained, scratch } = dataset.centralClaim;
   const count = (value: number) => value.toLocaleString('en-US');
-  const ratio = (side: ClaimSide) => `${Math.round(100 * side.ratio)}%`;
+  const ratio = (side: GridClaimRow) => `${Math.round(100 * side.ratio)}%`;
   const first =
     bestPretrained === null
       ? `With ${count(fewLabels)} labels, no pretrained encoder has results at both ${count(fewLabels)} and ${count(allLabels)} labels`
@@ -392,7 +349,7 @@ export function centralClaim(dataset: GridDataset): GridClaim {
  *
  * @param dataset One dataset of the grid.
  * @returns One sentence per budget with both sides, e.g. '500 labels: self-supervision wins,
- *   simclr full 91.2% vs supervised full 88.0%.'; empty when the file has no verdicts.
+ *   simclr full 91.2% vs supervised full 88.0%.' (skipping budgets where one side has no result).
  */
 export function verdictSentences(dataset: GridDataset): string[] {
   const lines = gridLines(dataset);
@@ -400,7 +357,7 @@ export function verdictSentences(dataset: GridDataset): string[] {
     lines.find(
       (line) => line.runner === side.runner && line.mode === side.mode && line.group === side.group,
     )?.label ?? `${side.runner} ${side.mode}`;
-  return (dataset.verdicts ?? []).flatMap((verdict) => {
+  return dataset.verdicts.flatMap((verdict) => {
     const { bestPretrained, bestOther, selfSupervisionWins } = verdict;
     if (bestPretrained === null || bestOther === null || selfSupervisionWins === null) return [];
     const outcome = selfSupervisionWins ? 'self-supervision wins' : 'self-supervision loses';
