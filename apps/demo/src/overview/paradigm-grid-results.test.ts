@@ -3,7 +3,6 @@ import {
   centralClaim,
   errorChartSpec,
   errorPoints,
-  type GridDataset,
   type GridSummaryRow,
   gridCaption,
   gridLines,
