@@ -14,7 +14,8 @@ const paradigmNames: readonly Paradigm[] = [
   ...baselineParadigms,
 ];
 
-function parseParadigms(value: unknown): Paradigm[] {
+/** The parsed `--paradigms`, and whether `all` asked for them (then inapplicable ones are dropped). */
+function parseParadigms(value: unknown): { paradigms: Paradigm[]; all: boolean } {
   const items = String(value)
     .split(',')
     .map((item) => item.trim())
@@ -28,7 +29,10 @@ function parseParadigms(value: unknown): Paradigm[] {
     }
   }
   if (items.length === 0) throw new UsageError('--paradigms takes at least one paradigm.');
-  return [...new Set(items)] as Paradigm[];
+  const all = String(value)
+    .split(',')
+    .some((item) => item.trim() === 'all');
+  return { paradigms: [...new Set(items)] as Paradigm[], all };
 }
 
 /** `selfsup compare [...checkpoints]`: label efficiency of pretrained encoders vs scratch. */
@@ -40,7 +44,7 @@ export function registerCompareCommand(cli: CAC): void {
     )
     .option(
       '--paradigms <list>',
-      `Any of ${paradigmNames.join(', ')}, or all (default linear-probe,scratch)`,
+      `Any of ${paradigmNames.join(', ')}, or all: every one that fits the encoders' inputs (default linear-probe,scratch)`,
     )
     .option('--labels <list>', 'Label budgets, comma-separated (default 100,1000)')
     .option('--seeds <list>', 'Seeds, comma-separated, at least 3 (default 0,1,2)')
@@ -64,7 +68,7 @@ export function registerCompareCommand(cli: CAC): void {
           'compare needs at least one checkpoint: `selfsup compare runs/simclr [runs/rotation …]`.',
         );
       }
-      const paradigms = parseParadigms(flags.paradigms ?? 'linear-probe,scratch');
+      const { paradigms, all } = parseParadigms(flags.paradigms ?? 'linear-probe,scratch');
       const budgets = parseIntegerList(flags.labels ?? '100,1000', '--labels');
       const seeds = parseIntegerList(flags.seeds ?? '0,1,2', '--seeds');
       if (seeds.length < 3) {
@@ -81,6 +85,7 @@ export function registerCompareCommand(cli: CAC): void {
       const options: CompareOptions = {
         checkpoints,
         paradigms,
+        allParadigms: all,
         budgets,
         seeds,
         poolSize,

@@ -23,6 +23,30 @@ export const baselineParadigms = [
   'mixmatch',
 ] as const;
 
+/** The baselines that augment images (weak/strong image augmentations, mixup of images). */
+export const imageOnlyParadigms: readonly BaselineParadigm[] = ['fixmatch', 'mixmatch'];
+
+/**
+ * The paradigms that can run on encoders of `modality`: the image-only baselines are left out for
+ * other inputs (what `selfsup compare --paradigms all` runs).
+ *
+ * @param paradigms the requested paradigms.
+ * @param modality the encoders' input modality.
+ * @returns the kept ones and the ones left out, in order.
+ * @example applicableParadigms(['full', 'fixmatch'], 'tokens'); // { kept: ['full'], left: ['fixmatch'] }
+ */
+export function applicableParadigms<Name extends string>(
+  paradigms: readonly Name[],
+  modality: string,
+): { kept: Name[]; left: Name[] } {
+  const imageOnly = (paradigm: string) =>
+    modality !== 'image' && (imageOnlyParadigms as readonly string[]).includes(paradigm);
+  return {
+    kept: paradigms.filter((paradigm) => !imageOnly(paradigm)),
+    left: paradigms.filter(imageOnly),
+  };
+}
+
 /** One of {@link baselineParadigms}. */
 export type BaselineParadigm = (typeof baselineParadigms)[number];
 

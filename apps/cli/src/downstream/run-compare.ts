@@ -16,7 +16,12 @@ import type { CommandOutput } from '../io/command-output';
 import { prepareOutputDirectory } from '../io/output-directory';
 import { type ComparedEncoder, openComparedEncoder } from './compared-encoder';
 import { loadLabeledSplits } from './labeled-splits';
-import { type BaselineParadigm, baselineParadigms, baselineRunner } from './paradigm-runners';
+import {
+  applicableParadigms,
+  type BaselineParadigm,
+  baselineParadigms,
+  baselineRunner,
+} from './paradigm-runners';
 
 /**
  * What `selfsup compare` runs: finetune modes of pretrained encoders, `scratch`, and the baselines
@@ -28,6 +33,8 @@ export type Paradigm = FinetuneMode | 'scratch' | BaselineParadigm;
 export type CompareOptions = {
   readonly checkpoints: readonly string[];
   readonly paradigms: readonly Paradigm[];
+  /** `--paradigms all`: leave out the image-only baselines for other inputs instead of refusing. */
+  readonly allParadigms?: boolean;
   readonly budgets: readonly number[];
   readonly seeds: readonly number[];
   readonly poolSize: number;
@@ -76,18 +83,8 @@ export function rowsToCsv(result: LabelEfficiencyResult): string {
  * @example await runCompare({ checkpoints: ['runs/simclr'], paradigms: ['linear-probe', 'scratch'], ... }, output);
  */
 export async function runCompare(options: CompareOptions, output: CommandOutput): Promise<void> {
-  const {
-    checkpoints,
-    paradigms,
-    budgets,
-    seeds,
-    poolSize,
-    testSize,
-    epochs,
-    minimumSteps,
-    out,
-    backend,
-  } = options;
+  const { checkpoints, budgets, seeds, poolSize, testSize, epochs, minimumSteps, out, backend } =
+    options;
   await prepareOutputDirectory(out, options.force);
   await initBackend({
     ...(backend === undefined ? {} : { backend }),
@@ -120,6 +117,16 @@ export async function runCompare(options: CompareOptions, output: CommandOutput)
   );
   const modality = first.encoder.inputSpec.modality;
   for (const checkpoint of opened) checkpoint.encoder.dispose();
+  let paradigms = options.paradigms;
+  if (options.allParadigms === true) {
+    const { kept, left } = applicableParadigms(paradigms, modality);
+    paradigms = kept;
+    if (left.length > 0) {
+      output.log(
+        `--paradigms all: ${left.join(' and ')} left out (they augment images; these encoders take '${modality}' inputs).`,
+      );
+    }
+  }
   const isBaseline = (paradigm: Paradigm): paradigm is BaselineParadigm =>
     (baselineParadigms as readonly string[]).includes(paradigm);
   const modes = paradigms.filter(
