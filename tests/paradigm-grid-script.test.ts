@@ -44,7 +44,11 @@ describe('scripts/paradigm-grid/run-grid.mjs --smoke (the issue-8 grid through t
       'mae',
     ]);
     for (const entry of mnist?.pretraining ?? []) expect(entry.result.step).toBe(3);
-    expect(mnist?.groups.map((group) => group.group)).toEqual(['conv-net', 'vit']);
+    expect(mnist?.groups.map((group) => group.group)).toEqual([
+      'conv-net',
+      'conv-net-baselines',
+      'vit',
+    ]);
     const runners = new Set(
       mnist?.groups.flatMap((group) => group.summary.map((row) => row.runner)),
     );
