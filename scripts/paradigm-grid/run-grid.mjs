@@ -276,7 +276,6 @@ for (const dataset of config.datasets.filter((entry) => chosen.includes(entry.na
   for (const group of dataset.compare) {
     const directory = `${dataset.name}-compare-${group.group}`;
     const resultsFile = join(runs, directory, 'results.json');
-    let results;
     const args = [
       'compare',
       ...group.checkpoints.map((run) => `${dataset.name}-${run}`),
@@ -303,17 +302,18 @@ for (const dataset of config.datasets.filter((entry) => chosen.includes(entry.na
       '--quiet',
     ];
     const groupStarted = Date.now();
-    if (values.resume && existsSync(resultsFile)) {
+    const reused = values.resume && existsSync(resultsFile);
+    if (reused) {
       console.log(`(reusing ${directory}: it finished before)`);
-      results = JSON.parse(readFileSync(resultsFile, 'utf8'));
     } else {
       await selfsup(args);
-      results = JSON.parse(readFileSync(resultsFile, 'utf8'));
     }
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
     entry.groups.push({
       group: group.group,
       command: `selfsup ${args.join(' ')}`,
-      minutes: (Date.now() - groupStarted) / 60_000,
+      // A reused result was timed by the run that wrote it, not here.
+      ...(reused ? { reused: true } : { minutes: (Date.now() - groupStarted) / 60_000 }),
       chart: relative(root, join(runs, directory, 'label-efficiency.svg')),
       summary: results.summary,
     });
@@ -344,7 +344,8 @@ for (const dataset of config.datasets.filter((entry) => chosen.includes(entry.na
     everyRunner: ratios,
   };
   entry.verdicts = verdicts(summary, methods, labels);
-  entry.minutes = (Date.now() - datasetStarted) / 60_000;
+  // With --resume, the time of the runs that wrote the reused results is not known here.
+  if (!values.resume) entry.minutes = (Date.now() - datasetStarted) / 60_000;
   report.backends = [
     ...new Set(
       report.datasets.flatMap((dataset) =>
@@ -361,9 +362,10 @@ for (const dataset of config.datasets.filter((entry) => chosen.includes(entry.na
     );
   }
   console.log(
-    `${dataset.name}: best pretrained (${bestPretrained?.runner ?? 'none'} ${bestPretrained?.mode ?? ''}) keeps ${percent(bestPretrained?.ratio)} of its ${allLabels}-label accuracy with ${fewLabels} labels; scratch keeps ${percent(entry.centralClaim.scratch?.ratio)}. (${entry.minutes.toFixed(1)} min)`,
+    `${dataset.name}: best pretrained (${bestPretrained?.runner ?? 'none'} ${bestPretrained?.mode ?? ''}) keeps ${percent(bestPretrained?.ratio)} of its ${allLabels}-label accuracy with ${fewLabels} labels; scratch keeps ${percent(entry.centralClaim.scratch?.ratio)}. (${values.resume ? 'resumed' : `${entry.minutes.toFixed(1)} min`})`,
   );
 }
-report.minutes = (Date.now() - started.getTime()) / 60_000;
+if (values.resume) report.resumed = true;
+else report.minutes = (Date.now() - started.getTime()) / 60_000;
 writeAtomically(out, report);
 console.log(`wrote ${relative(process.cwd(), out)}`);

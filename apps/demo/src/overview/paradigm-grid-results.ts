@@ -30,7 +30,8 @@ export type GridGroup = {
   /** 'conv-net', 'vit', 'transformer', 'word-vectors'. */
   readonly group: string;
   readonly command: string;
-  readonly minutes: number;
+  /** Wall-clock minutes; absent when the script reused the group's results (`--resume`). */
+  readonly minutes?: number;
   readonly summary: readonly GridSummaryRow[];
 };
 
@@ -105,7 +106,7 @@ export type ParadigmGridReport = {
     readonly platform: string;
     readonly node: string;
   };
-  /** Total minutes; absent while the run is still going. */
+  /** Total minutes; absent while the run is still going, or when it reused earlier runs (`--resume`). */
   readonly minutes?: number;
   /** The tfjs backends the pretraining runs reported ('wasm'; 'js' for word2vec's plain loops). */
   readonly backends?: readonly string[];
