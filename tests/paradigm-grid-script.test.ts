@@ -95,5 +95,5 @@ describe('scripts/paradigm-grid/run-grid.mjs --smoke (the issue-8 grid through t
       for (const verdict of dataset?.verdicts ?? [])
         expect(verdict.selfSupervisionWins).toBe((verdict.margin ?? 0) > 0);
     }
-  });
+  }, 1_200_000); // Eleven CLI runs: minutes on an idle 2-core machine, more under load.
 });

@@ -16,8 +16,9 @@
 // reason: mnist and spam-assassin), --runs DIR (runs/paradigm-grid; smoke:
 // runs/paradigm-grid-smoke), --out FILE (results/paradigm-grid.json beside this script, dated
 // inside, which the demo's overview page reads; smoke: the runs directory), --resume (keep
-// finished pretraining runs and compare results in --runs instead of starting over), --smoke,
-// --help.
+// finished pretraining runs and compare results in --runs instead of starting over),
+// --finished-only (with --resume: run nothing more; a compare group without results is listed as
+// `unfinished` with its command), --smoke, --help.
 // Every command it runs is printed, so any step can be rerun by hand. Results are written
 // atomically after each dataset.
 import { spawn } from 'node:child_process';
@@ -38,7 +39,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const cli = resolve(root, 'apps/cli/dist/selfsup.js');
 const usage =
-  'usage: node scripts/paradigm-grid/run-grid.mjs [--config FILE] [--datasets a,b] [--runs DIR] [--out FILE] [--resume] [--smoke]';
+  'usage: node scripts/paradigm-grid/run-grid.mjs [--config FILE] [--datasets a,b] [--runs DIR] [--out FILE] [--resume [--finished-only]] [--smoke]';
 
 let values;
 try {
@@ -49,6 +50,7 @@ try {
       runs: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      'finished-only': { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -303,6 +305,16 @@ for (const dataset of config.datasets.filter((entry) => chosen.includes(entry.na
     ];
     const groupStarted = Date.now();
     const reused = values.resume && existsSync(resultsFile);
+    if (!reused && values['finished-only']) {
+      console.log(`(${directory} has no results yet: listed as unfinished)`);
+      entry.groups.push({
+        group: group.group,
+        command: `selfsup ${args.join(' ')}`,
+        unfinished: true,
+        summary: [],
+      });
+      continue;
+    }
     if (reused) {
       console.log(`(reusing ${directory}: it finished before)`);
     } else {
