@@ -33,6 +33,9 @@ for (const dataset of report.datasets) {
     Math.max(...rows.filter((row) => row.labelCount === budget).map((row) => row.mean)),
   );
   lines.push(`**${dataset.name}** (test accuracy %, mean ± std over ${rows[0]?.n ?? 0} seeds)`, '');
+  for (const group of dataset.groups.filter((entry) => entry.unfinished)) {
+    lines.push(`Unfinished (not in the table): \`${group.command}\``, '');
+  }
   lines.push(`| line | ${budgets.map((budget) => `${budget} labels`).join(' | ')} |`);
   lines.push(`|---|${budgets.map(() => '---:').join('|')}|`);
   for (const key of keys) {

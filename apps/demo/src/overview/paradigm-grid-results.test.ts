@@ -9,6 +9,7 @@ import {
   type ParadigmGridReport,
   resultsTable,
   smokeWarning,
+  unfinishedGroups,
   verdictSentences,
 } from './paradigm-grid-results';
 
@@ -209,6 +210,18 @@ describe('the paradigm grid results', () => {
       '10 labels: self-supervision wins, simclr linear-probe 40.0% vs scratch full (vit) 25.0%.',
     ]);
     expect(verdictSentences({ ...dataset, verdicts: [] })).toEqual([]);
+  });
+
+  it('lists the compare groups that had not finished', () => {
+    expect(unfinishedGroups(dataset)).toEqual([]);
+    const partial = {
+      ...dataset,
+      groups: [
+        ...dataset.groups,
+        { group: 'conv-net-baselines', command: 'selfsup compare', unfinished: true, summary: [] },
+      ],
+    };
+    expect(unfinishedGroups(partial)).toEqual(['conv-net-baselines']);
   });
 
   it('warns about smoke runs only, and captions date, machine and backend', () => {

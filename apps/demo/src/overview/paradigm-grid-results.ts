@@ -32,6 +32,8 @@ export type GridGroup = {
   readonly command: string;
   /** Wall-clock minutes; absent when the script reused the group's results (`--resume`). */
   readonly minutes?: number;
+  /** The group's compare had not finished when the report was assembled (`--finished-only`). */
+  readonly unfinished?: boolean;
   readonly summary: readonly GridSummaryRow[];
 };
 
@@ -407,4 +409,15 @@ export function smokeWarning(report: ParadigmGridReport): string | null {
   const list =
     unique.length <= 1 ? unique.join('') : `${unique.slice(0, -1).join(', ')} and ${unique.at(-1)}`;
   return `Smoke run: these numbers come from the grid's wiring check (label budgets ${list}, a few pretraining steps). They test that everything runs, not what self-supervision is worth; the full run replaces them.`;
+}
+
+/**
+ * The compare groups of a dataset that had not finished when the report was assembled
+ * (`run-grid.mjs --resume --finished-only`): their lines are missing from the chart and table.
+ *
+ * @param dataset One dataset of the grid.
+ * @returns The group names, e.g. ['conv-net-baselines'].
+ */
+export function unfinishedGroups(dataset: GridDataset): string[] {
+  return dataset.groups.filter((group) => group.unfinished === true).map((group) => group.group);
 }

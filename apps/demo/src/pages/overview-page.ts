@@ -9,6 +9,7 @@ import {
   type ParadigmGridReport,
   resultsTable,
   smokeWarning,
+  unfinishedGroups,
   verdictSentences,
 } from '../overview/paradigm-grid-results';
 import { type Paradigm, paradigms } from '../overview/paradigms';
@@ -99,6 +100,7 @@ function gridDataset(dataset: GridDataset): { root: HTMLElement; draw: () => Pro
   const table = resultsTable(lines);
   const claim = centralClaim(dataset);
   const verdicts = verdictSentences(dataset);
+  const unfinished = unfinishedGroups(dataset);
   const figure = element('div', { className: 'grid-chart' });
   const seeds = `${table.seeds} seed${table.seeds === 1 ? '' : 's'}`;
   const rows = table.rows.map(({ line, cells }) => {
@@ -116,6 +118,13 @@ function gridDataset(dataset: GridDataset): { root: HTMLElement; draw: () => Pro
   const root = element('section', { ariaLabel: title, className: 'grid-dataset' }, [
     element('h3', {}, [title]),
     element('p', { className: 'claim' }, [claim.sentence]),
+    ...(unfinished.length === 0
+      ? []
+      : [
+          element('p', { className: 'warning' }, [
+            `Not finished in this run (missing below): ${unfinished.join(', ')}.`,
+          ]),
+        ]),
     element('p', { className: 'note' }, [`Published reference: ${claim.note}`]),
     ...(verdicts.length === 0
       ? []
