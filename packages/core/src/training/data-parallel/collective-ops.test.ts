@@ -67,6 +67,16 @@ describe('SharedMemoryGroup', () => {
       /exceeds the exchange capacity of 8/,
     );
   });
+
+  it('writes the sum into a caller-owned array when given one (no allocation per step)', () => {
+    const group = new SharedMemoryGroup(createExchangeBuffers(1, 8), 0, 1);
+    const into = new Float32Array(3).fill(9);
+    expect(group.allReduceSum(new Float32Array([1, 2, 3]), into)).toBe(into);
+    expect(Array.from(into)).toEqual([1, 2, 3]);
+    expect(() => group.allReduceSum(new Float32Array(3), new Float32Array(2))).toThrow(
+      /output holds 2 values, the input 3/,
+    );
+  });
 });
 
 describe('allGather and allReduceSum across 2 worker threads', () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { copyTensorValues } from '../../backend/copy-tensor-values';
 import { deriveSeed } from '../../random/seeded-random';
 import type { ObjectiveV1, StepContextV1 } from '../../spec/objective-v1';
 import { globalNorm } from '../clip-by-global-norm';
@@ -58,6 +59,9 @@ export class DataParallelReplica {
   private readonly schedule: (step: number) => number;
   private readonly offsets: number[];
   private readonly gradientSize: number;
+  /** The step's exchange buffers, reused while their length fits (see {@link copyTensorValues}). */
+  private packed = new Float32Array(0);
+  private summed = new Float32Array(0);
 
   /**
    * @param objective the replica's objective (owned: disposed with the replica).
@@ -130,12 +134,22 @@ export class DataParallelReplica {
       metrics: kept,
     } = objectiveGradients(objective, batch, context, variables);
     const metricNames = Object.keys(kept).sort();
-    const packed = new Float32Array(this.gradientSize + parameters.length + 1 + metricNames.length);
+    const exchangeLength = this.gradientSize + parameters.length + 1 + metricNames.length;
+    if (this.packed.length !== exchangeLength) {
+      this.packed = new Float32Array(exchangeLength);
+      this.summed = new Float32Array(exchangeLength);
+    }
+    const packed = this.packed;
     try {
       parameters.forEach((parameter, index) => {
         const gradient = grads[parameter.variable.name];
-        if (gradient === undefined) return;
-        packed.set(gradient.dataSync() as Float32Array, this.offsets[index] as number);
+        const offset = this.offsets[index] as number;
+        if (gradient === undefined) {
+          packed.fill(0, offset, offset + parameter.variable.size);
+          packed[this.gradientSize + index] = 0;
+          return;
+        }
+        copyTensorValues(gradient, packed, offset);
         packed[this.gradientSize + index] = 1;
       });
       packed[this.gradientSize + parameters.length] = value.dataSync()[0] as number;
@@ -150,7 +164,7 @@ export class DataParallelReplica {
       tf.dispose(kept);
     }
     const computed = performance.now();
-    const summed = group.allReduceSum(packed);
+    const summed = group.allReduceSum(packed, this.summed);
     const exchanged = performance.now();
     const workers = group.size;
     const loss = (summed[this.gradientSize + parameters.length] as number) / workers;

@@ -166,13 +166,20 @@ export class SharedMemoryGroup {
    * (slots added in rank order).
    *
    * @param values this worker's values (the same length on every worker).
-   * @returns a new array with the element-wise sum.
+   * @param into where the sum goes (its length must equal `values.length`); a new array when omitted.
+   * @returns the element-wise sum (`into` when given).
    */
-  allReduceSum(values: Float32Array): Float32Array {
+  allReduceSum(values: Float32Array, into?: Float32Array): Float32Array {
+    if (into !== undefined && into.length !== values.length) {
+      throw new RangeError(
+        `allReduceSum(): the output holds ${into.length} values, the input ${values.length}; pass arrays of the same length.`,
+      );
+    }
     const length = this.publish(values);
     const slots = this.slots;
     // Rank 0's values, then each other rank's added in order: the same float32 sums on every rank.
-    const result = slots.slice(0, length);
+    const result = into ?? new Float32Array(length);
+    result.set(slots.subarray(0, length));
     for (let rank = 1; rank < this.size; rank++)
       addInto(result, slots.subarray(rank * this.capacity, rank * this.capacity + length));
     this.barrier();
