@@ -12,6 +12,7 @@ describe('parseBenchArguments', () => {
         'mae',
         'wavenet',
         'gpt-data-parallel',
+        'gpt-data-parallel-per-worker-batch',
         'simclr-data-parallel',
         'generate',
         'generate-no-cache',

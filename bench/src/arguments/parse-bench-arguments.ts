@@ -51,7 +51,8 @@ options:
   --workloads LIST     comma-separated, in this order (default all):
                        training steps: gpt, simclr, bert, mae, wavenet
                        data-parallel: gpt-data-parallel, simclr-data-parallel (the gpt and
-                         simclr steps on 2 worker threads; speed-up over one thread reported)
+                         simclr steps on 2 worker threads; speed-up over one thread reported),
+                         gpt-data-parallel-per-worker-batch (batch 12 on each worker)
                        inference: generate, generate-no-cache (GPT tokens/s with and without
                          the KV cache), encode-convnet, encode-transformer (core's encode)
                        datasets: each dataset's cold load and batch-iterator throughput

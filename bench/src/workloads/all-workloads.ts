@@ -1,5 +1,9 @@
 import { bertWorkload } from './bert-workload';
-import { gptDataParallelWorkload, simclrDataParallelWorkload } from './data-parallel-workloads';
+import {
+  gptDataParallelPerWorkerBatchWorkload,
+  gptDataParallelWorkload,
+  simclrDataParallelWorkload,
+} from './data-parallel-workloads';
 import { encodeConvNetWorkload, encodeTransformerWorkload } from './encode-workload';
 import { generateCachedWorkload, generateUncachedWorkload } from './generate-workload';
 import { gptWorkload } from './gpt-workload';
@@ -16,6 +20,7 @@ export const allWorkloads: Readonly<Record<WorkloadName, Workload>> = {
   mae: maeWorkload,
   wavenet: wavenetWorkload,
   'gpt-data-parallel': gptDataParallelWorkload,
+  'gpt-data-parallel-per-worker-batch': gptDataParallelPerWorkerBatchWorkload,
   'simclr-data-parallel': simclrDataParallelWorkload,
   generate: generateCachedWorkload,
   'generate-no-cache': generateUncachedWorkload,

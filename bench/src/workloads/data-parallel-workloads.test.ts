@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createGptDataParallelStep,
   createSimclrDataParallelStep,
+  gptDataParallelPerWorkerBatchWorkload,
   gptDataParallelWorkload,
   simclrDataParallelWorkload,
 } from './data-parallel-workloads';
@@ -78,6 +79,21 @@ describe('data-parallel workloads', () => {
     const one = await losses(await createSimclrDataParallelStep(0, 1), 6);
     const two = await losses(await createSimclrDataParallelStep(0, 2), 6);
     expect(one[5]).toBeLessThan(one[0] as number);
+    expectSameCurve(two, one);
+  }, 120_000);
+
+  it('the per-worker-batch GPT row trains batch 12 on each of 2 workers: twice the units and FLOPs of gpt', () => {
+    const row = gptDataParallelPerWorkerBatchWorkload;
+    expect(row.workers).toBe(2);
+    expect(row.parallelizes).toBe('gpt');
+    expect(row.unitsPerStep).toBe(2 * gptWorkload.unitsPerStep);
+    expect(row.flopsPerStep).toBeCloseTo(2 * gptWorkload.flopsPerStep, 0);
+  });
+
+  it('GPT with batch 12 per worker (global 24): 2 workers give 1 worker’s curve on the 24 sequences', async () => {
+    const one = await losses(await createGptDataParallelStep(0, 1, 24), 2);
+    const two = await losses(await createGptDataParallelStep(0, 2, 24), 2);
+    expect(two[1]).toBeLessThan(two[0] as number);
     expectSameCurve(two, one);
   }, 120_000);
 

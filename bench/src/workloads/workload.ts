@@ -6,6 +6,7 @@ export type WorkloadName =
   | 'mae'
   | 'wavenet'
   | 'gpt-data-parallel'
+  | 'gpt-data-parallel-per-worker-batch'
   | 'simclr-data-parallel'
   | 'generate'
   | 'generate-no-cache'
@@ -20,6 +21,7 @@ export const workloadNames: readonly WorkloadName[] = [
   'mae',
   'wavenet',
   'gpt-data-parallel',
+  'gpt-data-parallel-per-worker-batch',
   'simclr-data-parallel',
   'generate',
   'generate-no-cache',
