@@ -13,6 +13,7 @@
 // --steps N (cap on pretraining steps), --planned-steps N (schedule exactly N steps and skip the
 // calibration, for a machine other jobs share; the time budget still stops training), --vocabulary-size N (6000), --batch-size N (16),
 // --sequence-length N (128), --learning-rate X (1e-3), --labels N (100), --seeds a,b,c (0,1,2),
+// --workers N (1: data-parallel worker threads for pretraining, see scripts/bert-workload.mjs),
 // --seed N (0: pretraining), --out FILE (results/bert-full-run.json, smoke: results/bert-smoke.json),
 // --run-directory DIR (runs/bert: each run writes <DIR>/<date>/ with its checkpoint and tokenizer.json), --smoke, --quiet, --help.
 // The package build defaults to ../dist/index.js; SELFSUP_MASKED_PREDICTION_DIST overrides it.
@@ -55,7 +56,7 @@ const {
 
 const usage =
   'usage: node scripts/bert-full-run.mjs [--max-minutes 45] [--steps N] [--planned-steps N] [--vocabulary-size 6000] [--batch-size 16] ' +
-  '[--sequence-length 128] [--learning-rate 1e-3] [--labels 100] [--seeds 0,1,2] [--seed 0] [--out FILE] ' +
+  '[--sequence-length 128] [--learning-rate 1e-3] [--labels 100] [--seeds 0,1,2] [--seed 0] [--workers 1] [--out FILE] ' +
   '[--run-directory runs/bert] [--smoke] [--quiet]';
 
 function parseFlags() {
@@ -73,6 +74,7 @@ function parseFlags() {
         labels: { type: 'string', default: '100' },
         seeds: { type: 'string', default: '0,1,2' },
         seed: { type: 'string', default: '0' },
+        workers: { type: 'string', default: '1' },
         out: { type: 'string' },
         'run-directory': { type: 'string' },
         smoke: { type: 'boolean', default: false },
@@ -120,6 +122,7 @@ function parseFlags() {
     labels: integer('labels', 100, 2),
     seeds,
     seed: integer('seed', 0, 0),
+    workers: integer('workers', 1, 1),
     out: resolve(
       values.out ??
         join(packageDirectory, 'results', smoke ? 'bert-smoke.json' : 'bert-full-run.json'),
@@ -242,6 +245,20 @@ try {
     seed: settings.seed,
     signal: budget.signal,
     checkpoint: { directory: settings.runDirectory, keepLast: 1 },
+    ...(settings.workers === 1
+      ? {}
+      : {
+          workers: settings.workers,
+          workload: {
+            module: new URL('./bert-workload.mjs', import.meta.url).href,
+            exportName: 'createWorkerBert',
+            options: {
+              encoderOptions,
+              specialTokens: tokenizer.specialTokens,
+              seed: settings.seed,
+            },
+          },
+        }),
     tokenizer: {
       file: 'tokenizer.json',
       type: 'wordpiece',
@@ -457,6 +474,7 @@ const report = {
     learningRate: settings.learningRate,
     optimizer: 'adamw (weight decay 0.01, clip 1, warmup + cosine)',
     seed: settings.seed,
+    workers: settings.workers,
     encoder: { type: 'transformer (createBertEncoder)', ...encoderOptions },
     masking: '15% selected, 80/10/10 [MASK]/random/unchanged (core maskTokens)',
     tokenizer: { type: 'WordPiece', vocabularySize: tokenizer.vocabularySize },
