@@ -20,6 +20,9 @@ export function registerQuickstartCommand(cli: CAC): void {
     .option('--temperature <t>', 'NT-Xent temperature', {
       default: quickstartDefaults.temperature,
     })
+    .option('--workers <n>', 'Data-parallel worker threads for pretraining (1: main thread)', {
+      default: quickstartDefaults.workers,
+    })
     .option('--labels <list>', 'Label budgets, comma-separated', {
       default: quickstartDefaults.budgets.join(','),
     })
@@ -49,6 +52,7 @@ export function registerQuickstartCommand(cli: CAC): void {
           batchSize: parsePositiveInteger(flags.batchSize, '--batch-size'),
           learningRate: parsePositiveNumber(flags.lr, '--lr'),
           temperature: parsePositiveNumber(flags.temperature, '--temperature'),
+          workers: parsePositiveInteger(flags.workers, '--workers'),
           budgets: parseIntegerList(flags.labels, '--labels'),
           seeds: parseIntegerList(flags.seeds, '--seeds'),
           epochs: parsePositiveInteger(flags.epochs, '--epochs'),

@@ -13,7 +13,11 @@ describe('output directories and files', () => {
     mkdirSync(join(root, 'used'));
     writeFileSync(join(root, 'used', 'result.json'), '{}');
     await expect(prepareOutputDirectory(join(root, 'used'), false)).rejects.toThrow(
-      /already holds files.*--force/,
+      /already holds files.*Pass --force/,
+    );
+    // Only commands with --resume suggest it.
+    await expect(prepareOutputDirectory(join(root, 'used'), false, true)).rejects.toThrow(
+      /Pass --resume to continue that run, --force/,
     );
     expect(readdirSync(join(root, 'used'))).toEqual(['result.json']);
     await prepareOutputDirectory(join(root, 'used'), true);

@@ -9,11 +9,16 @@ import { UsageError } from '../commands/parse-flags';
  *
  * @param directory the output directory.
  * @param force replace an existing, non-empty directory.
+ * @param resumable the command has `--resume` (`selfsup pretrain`): the refusal mentions it.
  * @returns nothing once the directory exists and is empty.
  * @throws UsageError when the directory holds files and `force` is off (or it is a file).
  * @example await prepareOutputDirectory('runs/simclr', false);
  */
-export async function prepareOutputDirectory(directory: string, force: boolean): Promise<void> {
+export async function prepareOutputDirectory(
+  directory: string,
+  force: boolean,
+  resumable = false,
+): Promise<void> {
   if (existsSync(directory)) {
     if (!statSync(directory).isDirectory()) {
       throw new UsageError(
@@ -23,8 +28,8 @@ export async function prepareOutputDirectory(directory: string, force: boolean):
     if (readdirSync(directory).length > 0) {
       if (!force) {
         throw new UsageError(
-          `--out ${directory} already holds files (an earlier run?). Pass --resume to continue that run, ` +
-            '--force to delete and replace it, or choose another --out.',
+          `--out ${directory} already holds files (an earlier run?). ` +
+            `${resumable ? 'Pass --resume to continue that run, ' : 'Pass '}--force to delete and replace it, or choose another --out.`,
         );
       }
       await rm(directory, { recursive: true, force: true });

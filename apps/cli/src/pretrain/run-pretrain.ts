@@ -84,7 +84,7 @@ export async function runPretrain(
     `selfsup pretrain ${method.name}${options.resume ? ' --resume' : ''}`,
   );
   try {
-    if (!options.resume) await prepareOutputDirectory(settings.out, options.force);
+    if (!options.resume) await prepareOutputDirectory(settings.out, options.force, true);
     const backend = await initBackend({
       ...(settings.backend === undefined ? {} : { backend: settings.backend }),
       onReport: (message) => output.log(message),
