@@ -72,7 +72,8 @@ export type QuickstartResult = LabelEfficiencyResult & {
 };
 
 /**
- * The defaults of {@link runQuickstart}: under 10 minutes on 2 CPU cores. The pretraining recipe is
+ * The defaults of {@link runQuickstart}: 11 minutes on 2 idle CPU cores (2026-11-30; the 1,000-label
+ * runs take about 3 of them). The pretraining recipe is
  * `selfsup pretrain simclr`'s (batch 128, AdamW 1e-3, τ 0.5, 2 workers), the one the paradigm grid
  * ran for 1,200 steps; the quick start runs half as many.
  */
