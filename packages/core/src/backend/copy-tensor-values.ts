@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { floatView, type WasmBackend } from './wasm-kernels/wasm-heap';
+import { floatView, isWasmBackend, type WasmBackend } from './wasm-kernels/wasm-heap';
 
+/** The wasm backend when it holds `tensor`'s data (else the caller reads through `dataSync()`). */
 function wasmBackendOf(tensor: tf.Tensor): WasmBackend | undefined {
-  if (tf.getBackend() !== 'wasm') return undefined;
-  const backend = tf.backend() as Partial<WasmBackend>;
-  if (backend.wasm?.HEAPU8 === undefined || backend.dataIdMap?.get(tensor.dataId) === undefined)
-    return undefined;
-  return backend as WasmBackend;
+  const backend = tf.backend();
+  return isWasmBackend(backend) && backend.dataIdMap.get(tensor.dataId) !== undefined
+    ? backend
+    : undefined;
 }
 
 /**

@@ -49,19 +49,29 @@ export type KernelArguments = {
 };
 
 /**
+ * Whether a backend object is tfjs-backend-wasm's (it has the emscripten heap and the tensor map).
+ *
+ * @param backend - A tfjs backend (e.g. `tf.backend()`).
+ * @returns True for the wasm backend.
+ */
+export function isWasmBackend(backend: unknown): backend is WasmBackend {
+  const candidate = backend as Partial<WasmBackend> | null;
+  return candidate?.wasm?.HEAPU8 !== undefined && candidate.dataIdMap !== undefined;
+}
+
+/**
  * Narrows a kernel's `backend` argument to the wasm backend, with a clear error otherwise.
  *
  * @param backend - The `backend` a kernel function received.
  * @returns The same object, typed as tfjs-backend-wasm's backend.
  */
 export function asWasmBackend(backend: unknown): WasmBackend {
-  const candidate = backend as Partial<WasmBackend> | null;
-  if (candidate?.wasm?.HEAPU8 === undefined || candidate.dataIdMap === undefined) {
+  if (!isWasmBackend(backend)) {
     throw new Error(
       'selfsup wasm kernels need the tfjs wasm backend; call initBackend({ backend: "wasm" }).',
     );
   }
-  return candidate as WasmBackend;
+  return backend;
 }
 
 /**
