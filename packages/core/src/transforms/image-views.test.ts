@@ -62,13 +62,23 @@ describe('createImageViews', () => {
     expect(values(none)).toEqual(values(images));
     const cropOnly = createImageViews({ crop: { size: [4, 4] }, flip: false })(images, 1);
     expect(cropOnly.shape).toEqual([3, 4, 4, 3]);
+    const identityAffine = createImageViews({ affine: {} })(images, 1);
+    expect(values(identityAffine)).toEqual(values(images));
+    const turned = createImageViews({ affine: { degrees: 30 } })(images, 1);
+    expect(turned.shape).toEqual([3, 8, 8, 3]);
+    expect(values(turned)).not.toEqual(values(images));
     expect(() => createImageViews({ flip: { probability: 3 } })(images, 1)).toThrow(/probability/);
-    tf.dispose([images, none, cropOnly]);
+    expect(() => createImageViews({ affine: { degrees: -3 } })(images, 1)).toThrow(/degrees/);
+    tf.dispose([images, none, cropOnly, identityAffine, turned]);
   });
 
   it('leaks no tensor', async () => {
     const images = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 6) as tf.Tensor4D;
-    const views = createImageViews({ ...simclrViewPreset, noise: { std: 0.02 } });
+    const views = createImageViews({
+      ...simclrViewPreset,
+      affine: { degrees: 10, shear: 5 },
+      noise: { std: 0.02 },
+    });
     await expectNoTensorLeak(() => {
       tf.dispose(views.twoViews(images, 1));
       views(images, 2).dispose();

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random/seeded-random';
 import { type GaussianNoiseOptions, gaussianNoise } from './gaussian-noise';
+import { type RandomAffineOptions, randomAffine } from './random-affine';
 import { type RandomColorJitterOptions, randomColorJitter } from './random-color-jitter';
 import { type RandomGaussianBlurOptions, randomGaussianBlur } from './random-gaussian-blur';
 import { type RandomGrayscaleOptions, randomGrayscale } from './random-grayscale';
@@ -9,11 +10,13 @@ import { type RandomResizedCropOptions, randomResizedCrop } from './random-resiz
 import { assertImages, assertSeed } from './transform-validation';
 
 /**
- * Which augmentations a view pipeline applies, in this order: crop, flip, colour jitter,
+ * Which augmentations a view pipeline applies, in this order: affine, crop, flip, colour jitter,
  * grayscale, blur, noise. An absent (or `false`) entry is skipped; `{}` applies it with its
  * documented defaults.
  */
 export type ImageViewOptions = {
+  /** Random affine map (rotation, shift, zoom, shear), applied first; off unless given. */
+  readonly affine?: RandomAffineOptions | false;
   /** Random resized crop (defaults: scale (0.2, 1), ratio (3/4, 4/3), the input size). */
   readonly crop?: RandomResizedCropOptions | false;
   /** Random horizontal flip (default p 0.5). Leave out for digits and text. */
@@ -46,13 +49,21 @@ export type ImageViewTransform = {
 };
 
 // Each step draws from its own derived seed, so switching one step off leaves the others' draws alone.
-const stepPurpose = { crop: 1, flip: 2, colorJitter: 3, grayscale: 4, blur: 5, noise: 6 } as const;
+const stepPurpose = {
+  crop: 1,
+  flip: 2,
+  colorJitter: 3,
+  grayscale: 4,
+  blur: 5,
+  noise: 6,
+  affine: 7,
+} as const;
 
 /**
  * Makes a seeded, batched image-view pipeline: the stochastic data augmentation of SimCLR
  * (Chen et al. 2020, "A Simple Framework for Contrastive Learning of Visual Representations"):
- * random resized crop, horizontal flip, colour jitter, grayscale and Gaussian blur, plus
- * optional Gaussian noise.
+ * random resized crop, horizontal flip, colour jitter, grayscale and Gaussian blur, plus an
+ * optional random affine map (first) and Gaussian noise (last).
  *
  * Every step works on the whole batch at once with tensor ops (per-example parameters are drawn
  * with {@link SeededRandom}); nothing loops over pixels in JavaScript. Use a preset
@@ -71,6 +82,8 @@ export function createImageViews(options: ImageViewOptions): ImageViewTransform 
     assertSeed(seed, 'image views');
     return tf.tidy(() => {
       let result = images;
+      if (settings.affine)
+        result = randomAffine(result, deriveSeed(seed, stepPurpose.affine), settings.affine);
       if (settings.crop)
         result = randomResizedCrop(result, deriveSeed(seed, stepPurpose.crop), settings.crop);
       if (settings.flip)

@@ -7,6 +7,8 @@ export { createImageViews } from './image-views';
 export { lumaWeights, luminance } from './luminance';
 export type { PatchMaskingOptions, PatchMaskingResult } from './patch-masking';
 export { keptPatchCount, maskPatches } from './patch-masking';
+export type { AffineParameters, RandomAffineOptions } from './random-affine';
+export { affineTransform, randomAffine, randomAffineParameters } from './random-affine';
 export type { RandomColorJitterOptions } from './random-color-jitter';
 export { randomColorJitter } from './random-color-jitter';
 export type { RandomGaussianBlurOptions } from './random-gaussian-blur';
