@@ -2,6 +2,8 @@
  * Finetuning and evaluation: `finetune` (linear probe, full, kNN), `evaluate`, metrics, stratified
  * label sampling and the `labelEfficiency` protocol (pretrained vs scratch).
  */
+
+export { claimRunsFrom } from './claim-runs-from';
 export type {
   ClassificationMetricsInput,
   ClassificationReport,
@@ -43,6 +45,7 @@ export type {
   LabelEfficiencyRunResult,
 } from './label-efficiency-runner';
 export type { FinetuneTask, LabeledData, Labels } from './labeled-data';
+export { mergeLabelEfficiencyResults } from './merge-label-efficiency-results';
 export type { RegressionMetricsInput, RegressionReport } from './regression-metrics';
 export { regressionMetrics } from './regression-metrics';
 export type {

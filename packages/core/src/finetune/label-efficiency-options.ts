@@ -5,9 +5,9 @@ import type { LabelEfficiencyRow } from './summarize-runs';
 
 /** What {@link labelEfficiency} reports after each run. */
 export type LabelEfficiencyProgress = {
-  /** Runs finished. */
+  /** Runs finished (by this call, when `selectRuns` shares the study). */
   readonly completed: number;
-  /** Runs in the study. */
+  /** Runs in the study (all of them, also those `selectRuns` leaves to others). */
   readonly total: number;
   /** The row of the run that just finished. */
   readonly row: LabelEfficiencyRow;
@@ -71,6 +71,18 @@ export const labelEfficiencyOptionsSchema = z.object({
   epochsWithoutValidation: z.number().int().min(1).optional(),
   /** Metrics summarised over seeds. @default ['accuracy', 'macroF1'] */
   summaryMetrics: z.array(z.string()).min(1).default(['accuracy', 'macroF1']),
+  /**
+   * Which runs this call trains, by their index in the study's order (budget, then seed, then
+   * runner, then mode): the others make no row. For sharing one study among worker threads or
+   * machines, each with the same options (e.g. `(run) => run % 2 === rank`, or
+   * {@link claimRunsFrom} for first-come, first-served); {@link mergeLabelEfficiencyResults}
+   * joins their results. @default every run
+   */
+  selectRuns: z
+    .custom<(run: number) => boolean>((value) => typeof value === 'function', {
+      message: 'selectRuns must be a function (run: number) => boolean',
+    })
+    .optional(),
   /** Called after each run. */
   onProgress: z
     .custom<(progress: LabelEfficiencyProgress) => void>((value) => typeof value === 'function', {

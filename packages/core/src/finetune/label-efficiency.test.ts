@@ -12,6 +12,7 @@ import { createPretrainedRunner, createScratchRunner } from './create-encoder-ru
 import { type LabelEfficiencyResult, labelEfficiency } from './label-efficiency';
 import type { LabelEfficiencyContext, LabelEfficiencyRunner } from './label-efficiency-runner';
 import type { LabeledData } from './labeled-data';
+import { mergeLabelEfficiencyResults } from './merge-label-efficiency-results';
 
 const dimension = 8;
 let train: LabeledData;
@@ -40,8 +41,12 @@ const runners = (): LabelEfficiencyRunner[] => [
   ),
 ];
 
-const study = (budgets: number[]): Promise<LabelEfficiencyResult> =>
+const study = (
+  budgets: number[],
+  selectRuns?: (run: number) => boolean,
+): Promise<LabelEfficiencyResult> =>
   labelEfficiency({
+    ...(selectRuns ? { selectRuns } : {}),
     train,
     test,
     runners: runners(),
@@ -102,6 +107,18 @@ describe('labelEfficiency', () => {
     // Deterministic: a second study gives the same rows, whatever the other budgets.
     const again = await study([8]);
     expect(again.rows).toEqual(rows.filter((row) => row.budget === 8));
+  });
+
+  it('splits into parts that merge back into the whole study', async () => {
+    const whole = await study([8]);
+    expect(whole.rows.map((row) => row.run)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const even = await study([8], (run) => run % 2 === 0);
+    const odd = await study([8], (run) => run % 2 === 1);
+    expect(even.rows.map((row) => row.run)).toEqual([0, 2, 4, 6, 8]);
+    expect(mergeLabelEfficiencyResults([odd, even])).toEqual(whole);
+    expect(() => mergeLabelEfficiencyResults([whole, even])).toThrow(/Run 0 .* is in two parts/);
+    const none = await study([8], () => false);
+    expect(none.rows).toEqual([]);
   });
 
   it('gives every runner the same stratified subset, split, seeds and recipe', async () => {

@@ -8,7 +8,7 @@ import {
 } from './label-efficiency-options';
 import type { FinetuneRecipe } from './label-efficiency-runner';
 import { checkLabels, type LabeledData, selectExamples } from './labeled-data';
-import { stratifiedSample, stratifiedSplit } from './stratified-sample';
+import { type LabelBudget, stratifiedSample, stratifiedSplit } from './stratified-sample';
 import {
   type LabelEfficiencyRow,
   type LabelEfficiencySummary,
@@ -112,31 +112,46 @@ export async function labelEfficiency(
     settings.budgets.length *
     settings.seeds.length *
     settings.runners.reduce((sum, runner) => sum + runner.modes.length, 0);
+  const baseRecipe: FinetuneRecipe = { minimumSteps: settings.minimumSteps, ...settings.recipe };
+  /** The labeled subset of one (budget, seed), its split and recipe; made when a run needs it. */
+  const prepareSubset = (budget: LabelBudget, seed: number) => {
+    const labeledIndices = stratifiedSample(poolLabels, budget, { numClasses, seed });
+    const split = stratifiedSplit(poolLabels, labeledIndices, {
+      numClasses,
+      fraction: settings.validationFraction,
+      minPerClass: settings.minLabelsPerClassForValidation,
+      seed: deriveSeed(seed, SPLIT_PURPOSE),
+    });
+    const labeled = selectExamples(pool, labeledIndices);
+    const train = split.validation === null ? labeled : selectExamples(pool, split.train);
+    const validation =
+      split.validation === null ? undefined : selectExamples(pool, split.validation);
+    const runRecipe: FinetuneRecipe =
+      split.validation === null
+        ? { ...baseRecipe, epochs: settings.epochsWithoutValidation ?? recipe.epochs }
+        : baseRecipe;
+    const dispose = () =>
+      tf.dispose([
+        labeled.inputs,
+        ...(train === labeled ? [] : [train.inputs]),
+        ...(validation ? [validation.inputs] : []),
+      ]);
+    return { labeledIndices, labeled, train, validation, runRecipe, dispose };
+  };
+
   const rows: LabelEfficiencyRow[] = [];
+  let run = 0;
   for (const budget of settings.budgets) {
     for (const seed of settings.seeds) {
-      const labeledIndices = stratifiedSample(poolLabels, budget, { numClasses, seed });
-      const split = stratifiedSplit(poolLabels, labeledIndices, {
-        numClasses,
-        fraction: settings.validationFraction,
-        minPerClass: settings.minLabelsPerClassForValidation,
-        seed: deriveSeed(seed, SPLIT_PURPOSE),
-      });
-      const labeled = selectExamples(pool, labeledIndices);
-      const train = split.validation === null ? labeled : selectExamples(pool, split.train);
-      const validation =
-        split.validation === null ? undefined : selectExamples(pool, split.validation);
-      const baseRecipe: FinetuneRecipe = {
-        minimumSteps: settings.minimumSteps,
-        ...settings.recipe,
-      };
-      const runRecipe: FinetuneRecipe =
-        split.validation === null
-          ? { ...baseRecipe, epochs: settings.epochsWithoutValidation ?? recipe.epochs }
-          : baseRecipe;
+      let subset: ReturnType<typeof prepareSubset> | undefined;
       try {
         for (const runner of settings.runners) {
           for (const mode of runner.modes) {
+            const index = run++;
+            // Asked right before the run, so that workers claiming runs take them when free.
+            if (settings.selectRuns !== undefined && !settings.selectRuns(index)) continue;
+            subset ??= prepareSubset(budget, seed);
+            const { labeledIndices, labeled, train, validation, runRecipe } = subset;
             const started = performance.now();
             const result = await runner.run({
               mode,
@@ -160,6 +175,7 @@ export async function labelEfficiency(
               );
             }
             const row: LabelEfficiencyRow = {
+              run: index,
               runner: runner.name,
               mode,
               budget,
@@ -180,11 +196,7 @@ export async function labelEfficiency(
           }
         }
       } finally {
-        tf.dispose([
-          labeled.inputs,
-          ...(train === labeled ? [] : [train.inputs]),
-          ...(validation ? [validation.inputs] : []),
-        ]);
+        subset?.dispose();
       }
     }
   }

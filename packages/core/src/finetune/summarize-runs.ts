@@ -2,6 +2,8 @@ import type { LabelBudget } from './stratified-sample';
 
 /** One row of a {@link labelEfficiency} study: one (runner, mode, budget, seed) run. */
 export type LabelEfficiencyRow = {
+  /** Index of the run in the study's order (budget, seed, runner, mode), from 0. */
+  readonly run: number;
   readonly runner: string;
   readonly mode: string;
   readonly budget: LabelBudget;
