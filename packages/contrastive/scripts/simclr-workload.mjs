@@ -10,7 +10,8 @@ const contrastive = process.env.SELFSUP_CONTRASTIVE_DIST
 const { createSimclr } = await import(contrastive);
 
 /**
- * @param {{ seed: number, temperature: number }} options the run's seed and τ (JSON).
+ * @param {{ seed: number, temperature: number, views?: object }} options the run's seed, τ and
+ *   views (JSON; default `mnistViewPreset`).
  * @param {import('@selfsup/core').CollectiveGroup} group the worker's group.
  */
 export function createWorkerSimclr(options, group) {
@@ -19,5 +20,6 @@ export function createWorkerSimclr(options, group) {
     temperature: options.temperature,
     seed: options.seed,
     group,
+    ...(options.views === undefined ? {} : { views: options.views }),
   });
 }

@@ -49,7 +49,7 @@ export type MocoOptions = {
    * @default 4
    */
   readonly batchNormGroups?: number;
-  /** The augmentations that make the two views. @default mnistViewPreset (crop, jitter, blur; no flip) */
+  /** The augmentations that make the two views. @default mnistViewPreset (affine, jitter, blur; no crop, no flip) */
   readonly views?: ImageViewOptions;
   /** Seed of the projection head's initialisation and of the initial queue. @default 0 */
   readonly seed?: number;

@@ -22,7 +22,7 @@ export type SimclrOptions = {
   readonly projectionSize?: number;
   /** NT-Xent temperature τ. @default 0.5 (the paper's choice for small batches) */
   readonly temperature?: number;
-  /** The augmentations that make the two views. @default mnistViewPreset (crop, jitter, blur; no flip) */
+  /** The augmentations that make the two views. @default mnistViewPreset (affine, jitter, blur; no crop, no flip) */
   readonly views?: ImageViewOptions;
   /** Seed of the projection head's initialisation. @default 0 */
   readonly seed?: number;
