@@ -5,8 +5,8 @@ import { runCli, temporaryDirectory } from '../test/run-cli';
 
 let directory: string;
 
-/** SimCLR for 3 steps of 8 images on 2 workers, then 10 labels × 3 seeds on 60 pool / 40 test images. */
-function tiny(batchSize = '8'): string[] {
+/** SimCLR for 3 steps of 8 images on 2 workers (by default), then 10 labels × 3 seeds on 60 pool / 40 test images. */
+function tiny(batchSize = '8', workers = '2'): string[] {
   return [
     'quickstart',
     '--steps',
@@ -14,7 +14,7 @@ function tiny(batchSize = '8'): string[] {
     '--batch-size',
     batchSize,
     '--workers',
-    '2',
+    workers,
     '--labels',
     '10',
     '--pool-size',
@@ -25,6 +25,8 @@ function tiny(batchSize = '8'): string[] {
     '1',
   ];
 }
+
+type Row = { run: number; runner: string; mode: string; seed: number; accuracy: number };
 
 type SummaryEntry = {
   runner: string;
@@ -67,6 +69,20 @@ describe('selfsup quickstart (built binary)', () => {
       readFileSync(join(directory, 'quick', 'pretrain', 'step-00000003', 'selfsup.json'), 'utf8'),
     ) as { training?: { workers?: number } };
     expect(manifest.training?.workers).toBe(2);
+
+    // The worker threads shared the study's runs; on the main thread (--workers 1) the same runs
+    // come in the same order, and scratch (which pretraining does not touch) gives the same numbers.
+    const single = await runCli([...tiny('8', '1'), '--out', 'single', '--json'], directory);
+    expect(single.code, single.stderr).toBe(0);
+    const singleRows = (JSON.parse(single.stdout) as { rows: Row[] }).rows;
+    const sharedRows = result.rows as Row[];
+    expect(singleRows.map((row) => row.run)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(sharedRows.map((row) => [row.run, row.runner, row.mode, row.seed])).toEqual(
+      singleRows.map((row) => [row.run, row.runner, row.mode, row.seed]),
+    );
+    const scratch = (rows: Row[]) =>
+      rows.filter((row) => row.runner === 'scratch').map((row) => row.accuracy);
+    expect(scratch(sharedRows)).toEqual(scratch(singleRows));
   }, 600_000);
 
   it('refuses a batch that does not split across the workers, and an existing run without --force (exit 2)', async () => {

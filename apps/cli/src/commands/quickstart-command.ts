@@ -20,9 +20,13 @@ export function registerQuickstartCommand(cli: CAC): void {
     .option('--temperature <t>', 'NT-Xent temperature', {
       default: quickstartDefaults.temperature,
     })
-    .option('--workers <n>', 'Data-parallel worker threads for pretraining (1: main thread)', {
-      default: quickstartDefaults.workers,
-    })
+    .option(
+      '--workers <n>',
+      'Worker threads for pretraining (data-parallel) and finetuning runs (1: main thread)',
+      {
+        default: quickstartDefaults.workers,
+      },
+    )
     .option('--labels <list>', 'Label budgets, comma-separated', {
       default: quickstartDefaults.budgets.join(','),
     })
@@ -45,7 +49,7 @@ export function registerQuickstartCommand(cli: CAC): void {
     .option('--json', 'Print the results as JSON only')
     .action(async (flags: Record<string, unknown>) => {
       const json = Boolean(flags.json);
-      const log = json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+      const log = json ? undefined : (line: string) => process.stderr.write(`${line}\n`);
       const result = await runQuickstart(
         {
           steps: parsePositiveInteger(flags.steps, '--steps'),

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { labelEfficiencyChart, lossCurveChart } from '@selfsup/charts';
 import { writeChart } from '@selfsup/charts/node';
 import { createSimclr } from '@selfsup/contrastive';
@@ -7,19 +9,25 @@ import {
   type BackendInfo,
   cloneEncoder,
   createConvNetEncoder,
-  createPretrainedRunner,
-  createScratchRunner,
+  DataParallelPool,
   type EncoderV1,
   initBackend,
   type LabelEfficiencyResult,
   labelEfficiency,
+  mergeLabelEfficiencyResults,
   pretrain,
 } from '@selfsup/core';
-import { imageBatchSource, imagesToTensor, loadMnist } from '@selfsup/data';
-import * as tf from '@tensorflow/tfjs';
+import { imageBatchSource, loadMnist } from '@selfsup/data';
 import { UsageError } from '../io/cli-errors';
 import { prepareOutputDirectory } from '../io/output-directory';
 import { cliWorkloadReference } from '../pretrain/workload-reference';
+import {
+  disposeQuickstartData,
+  formatRunProgress,
+  loadQuickstartData,
+  quickstartStudy,
+} from './quickstart-study';
+import { QUICKSTART_WORKLOAD_EXPORT, type QuickstartShareOptions } from './quickstart-workload';
 
 /** Options of {@link runQuickstart}. */
 export type QuickstartOptions = {
@@ -32,9 +40,11 @@ export type QuickstartOptions = {
   /** NT-Xent temperature. */
   readonly temperature: number;
   /**
-   * Data-parallel worker threads for pretraining (core's `pretrain({ workers })`: SyncBN and
-   * NT-Xent negatives gathered from every worker, so they train the whole batch's objective);
-   * 1 trains on the main thread. `batchSize` must be a multiple of it. @default 2
+   * Worker threads. Pretraining is data-parallel across them (core's `pretrain({ workers })`:
+   * SyncBN and NT-Xent negatives gathered from every worker, so they train the whole batch's
+   * objective; `batchSize` must be a multiple of it); then they share the finetuning runs, each
+   * taking the next run when free (core's `claimRunsFrom`), which gives the rows one thread gives.
+   * 1 does everything on the main thread. @default 2
    */
   readonly workers: number;
   /** Label budgets. @default [10, 100, 1000] */
@@ -72,10 +82,10 @@ export type QuickstartResult = LabelEfficiencyResult & {
 };
 
 /**
- * The defaults of {@link runQuickstart}: 11 minutes on 2 idle CPU cores (2026-11-30; the 1,000-label
- * runs take about 3 of them). The pretraining recipe is
- * `selfsup pretrain simclr`'s (batch 128, AdamW 1e-3, τ 0.5, 2 workers), the one the paradigm grid
- * ran for 1,200 steps; the quick start runs half as many.
+ * The defaults of {@link runQuickstart}: 8 minutes on 2 idle CPU cores (2026-11-30: 276 s of
+ * pretraining, then the 27 finetuning runs shared by the 2 worker threads; 485 s in all). The
+ * pretraining recipe is `selfsup pretrain simclr`'s (batch 128, AdamW 1e-3, τ 0.5, 2 workers,
+ * `mnistViewPreset`), the one the paradigm grid ran for 1,200 steps; the quick start runs half as many.
  */
 export const quickstartDefaults: Omit<QuickstartOptions, 'out'> = {
   steps: 600,
@@ -93,19 +103,21 @@ export const quickstartDefaults: Omit<QuickstartOptions, 'out'> = {
 
 /**
  * The README's main job: pretrain a ConvNet with SimCLR (Chen et al. 2020) on unlabeled MNIST,
- * then run core's label-efficiency protocol — the pretrained encoder (linear probe and full
+ * then run core's label-efficiency protocol (on the worker threads when `workers` > 1) — the pretrained encoder (linear probe and full
  * finetuning) against the same architecture from scratch, at each label budget over several seeds,
  * evaluated on the MNIST test split — and write the label-efficiency chart.
  *
  * @param options see {@link QuickstartOptions}.
- * @param log receives one line per event (progress, tables).
+ * @param progress receives one line per event (pretraining steps, finished runs); without it the
+ *   run is quiet (worker threads too).
  * @returns the per-run rows, the mean ± std summary and timings; also written to `out/results.json`.
  */
 export async function runQuickstart(
   options: QuickstartOptions,
-  log: (line: string) => void,
+  progress?: (line: string) => void,
 ): Promise<QuickstartResult> {
   const started = performance.now();
+  const log = progress ?? (() => {});
   if (!Number.isInteger(options.workers) || options.workers < 1) {
     throw new UsageError(`--workers takes a positive integer, got ${options.workers}.`);
   }
@@ -176,37 +188,17 @@ export async function runQuickstart(
   );
   const pretrained: EncoderV1 = objective.encoder;
 
-  // 2. Label efficiency: pretrained vs scratch under core's protocol.
-  const poolIndices = Array.from({ length: options.poolSize }, (_, i) => i);
-  const testIndices = Array.from({ length: options.testSize }, (_, i) => i);
-  const pool = {
-    inputs: imagesToTensor(train, poolIndices),
-    labels: Int32Array.from(train.labels.subarray(0, options.poolSize)),
-  };
-  const testSet = {
-    inputs: imagesToTensor(test, testIndices),
-    labels: Int32Array.from(test.labels.subarray(0, options.testSize)),
-  };
+  // 2. Label efficiency: pretrained vs scratch under core's protocol, the runs shared among the
+  // worker threads (first come, first served) or on the main thread.
   log(
-    `finetuning: budgets ${options.budgets.join(', ')} labels × seeds ${options.seeds.join(', ')}, evaluated on ${options.testSize} MNIST test images`,
+    `finetuning: budgets ${options.budgets.join(', ')} labels × seeds ${options.seeds.join(', ')}, evaluated on ${options.testSize} MNIST test images` +
+      (options.workers > 1 ? ` on ${options.workers} workers` : ''),
   );
   try {
-    const study = await labelEfficiency({
-      train: pool,
-      test: testSet,
-      numClasses: 10,
-      budgets: [...options.budgets],
-      seeds: [...options.seeds],
-      recipe: { epochs: options.epochs, batchSize: 32 },
-      runners: [
-        createPretrainedRunner(() => cloneEncoder(pretrained), { modes: ['linear-probe', 'full'] }),
-        createScratchRunner((seed) => createConvNetEncoder({ seed }), { modes: ['full'] }),
-      ],
-      onProgress: ({ completed, total, row, seconds }) =>
-        log(
-          `  [${completed}/${total}] ${row.runner} ${row.mode}, ${row.labelCount} labels, seed ${row.seed}: accuracy ${(100 * row.accuracy).toFixed(1)}% (${seconds.toFixed(0)} s)`,
-        ),
-    });
+    const study =
+      options.workers > 1
+        ? await shareStudy(options, pretrained, progress !== undefined)
+        : await studyOnMainThread(options, pretrained, log);
     const charts = await writeQuickstartCharts(options.out, study, pretraining.history);
     const result: QuickstartResult = {
       ...study,
@@ -223,8 +215,64 @@ export async function runQuickstart(
     await writeJsonAtomically(join(options.out, 'results.json'), result);
     return result;
   } finally {
-    tf.dispose([pool.inputs, testSet.inputs]);
     objective.dispose();
+  }
+}
+
+async function studyOnMainThread(
+  options: QuickstartOptions,
+  pretrained: EncoderV1,
+  log: (line: string) => void,
+): Promise<LabelEfficiencyResult> {
+  const data = loadQuickstartData(options);
+  try {
+    return await labelEfficiency({
+      ...quickstartStudy(options, data, () => cloneEncoder(pretrained)),
+      onProgress: (progress) => log(formatRunProgress(progress)),
+    });
+  } finally {
+    disposeQuickstartData(data);
+  }
+}
+
+/** The study shared among `options.workers` worker threads (each runs the runs it claims first). */
+async function shareStudy(
+  options: QuickstartOptions,
+  pretrained: EncoderV1,
+  progress: boolean,
+): Promise<LabelEfficiencyResult> {
+  const module = new URL('./quickstart-workload.js', import.meta.url);
+  if (module.protocol !== 'file:' || !existsSync(fileURLToPath(module))) {
+    throw new Error(
+      `--workers: the worker threads run the study from ${module.href}, which does not exist. ` +
+        'Run the built CLI (dist/selfsup.js, built with `pnpm --filter @selfsup/cli build`), or use --workers 1.',
+    );
+  }
+  const share: QuickstartShareOptions = {
+    budgets: options.budgets,
+    seeds: options.seeds,
+    epochs: options.epochs,
+    poolSize: options.poolSize,
+    testSize: options.testSize,
+    encoderConfig: pretrained.getConfig(),
+    weights: pretrained.model.getWeights().map((weight) => ({
+      shape: [...weight.shape],
+      values: weight.dataSync() as Float32Array,
+    })),
+    counter: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
+    // Worker threads write their lines to the process's stderr themselves.
+    progress,
+  };
+  const pool = await DataParallelPool.start({ workers: options.workers });
+  try {
+    const parts = await pool.call<LabelEfficiencyResult>(
+      module.href,
+      QUICKSTART_WORKLOAD_EXPORT,
+      share,
+    );
+    return mergeLabelEfficiencyResults(parts);
+  } finally {
+    await pool.close();
   }
 }
 
