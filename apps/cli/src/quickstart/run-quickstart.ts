@@ -103,9 +103,10 @@ export const quickstartDefaults: Omit<QuickstartOptions, 'out'> = {
 
 /**
  * The README's main job: pretrain a ConvNet with SimCLR (Chen et al. 2020) on unlabeled MNIST,
- * then run core's label-efficiency protocol (on the worker threads when `workers` > 1) — the pretrained encoder (linear probe and full
- * finetuning) against the same architecture from scratch, at each label budget over several seeds,
- * evaluated on the MNIST test split — and write the label-efficiency chart.
+ * then run core's label-efficiency protocol (shared by the worker threads when `workers` > 1) —
+ * the pretrained encoder (linear probe and full finetuning) against the same architecture from
+ * scratch, at each label budget over several seeds, evaluated on the MNIST test split — and write
+ * the label-efficiency chart.
  *
  * @param options see {@link QuickstartOptions}.
  * @param progress receives one line per event (pretraining steps, finished runs); without it the
