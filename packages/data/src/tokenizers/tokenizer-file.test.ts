@@ -178,6 +178,12 @@ describe('saveTokenizer / loadTokenizer (Hugging Face tokenizer.json)', () => {
         /field "decoder" must be null or an object with a string "type"/,
       ],
       [
+        // Found by the property test: an object whose toString is not a function.
+        'version as an object that cannot become a string',
+        () => ({ ...valid(), version: { toString: [] } }),
+        /field "version" .*an object \{"toString":\[\]\}/,
+      ],
+      [
         'unknown decoder type',
         () => ({ ...valid(), decoder: { type: 'Telepathy' } }),
         /cannot build this tokenizer \(Unknown Decoder type: Telepathy\)/,

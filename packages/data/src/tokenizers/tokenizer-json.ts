@@ -72,7 +72,17 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  // JSON, not String(): an object's own toString may be anything (e.g. {"toString": []}).
+  if (typeof value === 'object') return `an object ${jsonPreview(value)}`;
   return `${typeof value} ${String(value).slice(0, 40)}`;
+}
+
+function jsonPreview(value: object): string {
+  try {
+    return (JSON.stringify(value) ?? '').slice(0, 40);
+  } catch {
+    return '(not JSON)';
+  }
 }
 
 /**
