@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { normalizeRows } from './normalize-rows';
 
 /** The loss and the contrastive accuracy of {@link mocoInfoNceLoss}. */
 export type MocoInfoNceResult = {
@@ -46,10 +47,8 @@ export function mocoInfoNceLoss(
   }
   if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}.`);
   return tf.tidy(() => {
-    const normalize = (rows: tf.Tensor2D): tf.Tensor2D =>
-      tf.div(rows, tf.add(tf.norm(rows, 2, 1, true), 1e-12));
-    const q = normalize(queries);
-    const k = normalize(keys);
+    const q = normalizeRows(queries);
+    const k = normalizeRows(keys);
     const positive = tf.sum(tf.mul(q, k), 1, true); // [B, 1]
     const negative = tf.matMul(q, negatives, false, true); // [B, K]
     const logits = tf.div(tf.concat([positive, negative], 1), temperature);

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mocoInfoNceLoss } from './moco-info-nce-loss';
 import { MocoQueue } from './moco-queue';
 import { momentumUpdate } from './momentum-update';
+import { normalizeRows } from './normalize-rows';
 import { createProjectionHead } from './projection-head';
 
 /** Options of {@link createMoco}. */
@@ -199,7 +200,7 @@ export function createMoco(options: MocoOptions): MocoObjective {
         features = tf.gather(encoded, tf.tensor1d(inverse, 'int32'));
       }
       const keys = keyHead.apply(features, { training: context.training }) as tf.Tensor2D;
-      return tf.div(keys, tf.add(tf.norm(keys, 2, 1, true), 1e-12)) as tf.Tensor2D;
+      return normalizeRows(keys);
     });
 
   return {

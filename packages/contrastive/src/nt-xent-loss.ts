@@ -1,5 +1,6 @@
 import { allGather, type CollectiveGroup } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
+import { normalizeRows } from './normalize-rows';
 
 /** The loss and the contrastive accuracy of {@link ntXentLoss}. */
 export type NtXentResult = {
@@ -47,7 +48,7 @@ export function ntXentLoss(
   const globalHalf = half * workers;
   const offset = (group?.rank ?? 0) * half;
   return tf.tidy(() => {
-    const normalized = tf.div(projections, tf.add(tf.norm(projections, 2, 1, true), 1e-12));
+    const normalized = normalizeRows(projections);
     // The candidates: every worker's first views, then every worker's second views (one worker:
     // the rows themselves). Anchor a's own column and its positive's, in that layout.
     const candidates =
