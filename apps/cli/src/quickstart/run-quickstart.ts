@@ -82,8 +82,8 @@ export type QuickstartResult = LabelEfficiencyResult & {
 };
 
 /**
- * The defaults of {@link runQuickstart}: 8 minutes on 2 idle CPU cores (2026-11-30: 276 s of
- * pretraining, then the 27 finetuning runs shared by the 2 worker threads; 485 s in all). The
+ * The defaults of {@link runQuickstart}: 8–9 minutes on 2 idle CPU cores (2026-11-30: 276–301 s of
+ * pretraining, then the 27 finetuning runs shared by the 2 worker threads; 485–529 s in all). The
  * pretraining recipe is `selfsup pretrain simclr`'s (batch 128, AdamW 1e-3, τ 0.5, 2 workers,
  * `mnistViewPreset`), the one the paradigm grid ran for 1,200 steps; the quick start runs half as many.
  */
