@@ -16,7 +16,9 @@
 // (8000 = 1 s), --temperature X (1), --classifier-clips N (60 real clips per class to train the
 // classifier; as many again to test it), --seed N (0), --out FILE
 // (results/wavenet-synthetic-audio.json), --wav-dir DIR (results/wavenet-wavs), --smoke (tiny
-// settings; writes to the temporary folder unless --out/--wav-dir say otherwise), --quiet.
+// settings; writes to the temporary folder unless --out/--wav-dir say otherwise), --workers N (1:
+// data-parallel worker threads for training, each with batch-size / N clips of every batch; see
+// scripts/wavenet-workload.mjs), --quiet.
 // Uses the built package (../dist/index.js: run `npx tsup` first).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -53,7 +55,7 @@ const usage =
   'usage: node scripts/wavenet-full-run.mjs [--max-minutes 45] [--steps auto] [--layers 10] [--channels 32] ' +
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
   '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1] ' +
-  '[--classifier-clips 60] [--seed 0] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] [--smoke] [--quiet]';
+  '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] [--smoke] [--quiet]';
 
 function fail(message) {
   console.error(`${message}\n${usage}`);
@@ -81,6 +83,7 @@ function parseFlags() {
         temperature: { type: 'string', default: '1' },
         'classifier-clips': { type: 'string' },
         seed: { type: 'string', default: '0' },
+        workers: { type: 'string', default: '1' },
         out: { type: 'string' },
         'wav-dir': { type: 'string' },
         smoke: { type: 'boolean', default: false },
@@ -146,6 +149,12 @@ function parseFlags() {
   }
   const temperature = Number(values.temperature);
   if (!(temperature >= 0)) fail(`--temperature must be ≥ 0, got '${values.temperature}'.`);
+  const workers = integer('workers', 1);
+  const batchSize = integer('batch-size', 1);
+  if (batchSize % workers !== 0)
+    fail(
+      `--batch-size ${batchSize} does not split across --workers ${workers}: use a multiple of ${workers} (e.g. ${workers * Math.ceil(batchSize / workers)}).`,
+    );
   const steps = values.steps === 'auto' ? 'auto' : Number(values.steps);
   if (steps !== 'auto' && !(Number.isInteger(steps) && steps >= 1))
     fail(`--steps must be 'auto' or a positive integer, got '${values.steps}'.`);
@@ -161,7 +170,7 @@ function parseFlags() {
       dilationCycle: integer('dilation-cycle', 1),
       classes: classes.length,
     },
-    batchSize: integer('batch-size', 1),
+    batchSize,
     crop: Math.min(clipLength, integer('crop', 2)),
     learningRate: positive('learning-rate'),
     warmup: integer('warmup', 0),
@@ -171,6 +180,7 @@ function parseFlags() {
     temperature,
     classifierClips: integer('classifier-clips', 2),
     seed: integer('seed', 0),
+    workers,
     // A smoke run writes to the temporary folder unless told otherwise: its numbers are no result.
     out: resolve(
       values.out ??
@@ -307,6 +317,18 @@ async function main() {
     backend: process.env.SELFSUP_BACKEND ?? 'wasm',
   });
   const wavenetOptions = { ...flags.model, seed: flags.seed };
+  // --workers N: every worker thread builds the same objective and trains on its share of the batch.
+  const parallel =
+    flags.workers === 1
+      ? {}
+      : {
+          workers: flags.workers,
+          workload: {
+            module: new URL('./wavenet-workload.mjs', import.meta.url).href,
+            exportName: 'createWorkerWavenet',
+            options: { wavenet: wavenetOptions, cropLength: flags.crop },
+          },
+        };
   const receptiveField = wavenetReceptiveField(wavenetOptions);
   log(
     `WaveNet ${JSON.stringify(wavenetOptions)}, receptive field ${receptiveField} samples, ` +
@@ -327,6 +349,7 @@ async function main() {
       steps: 40,
       learningRate: 1e-6,
       seed: flags.seed + 1000,
+      ...parallel,
       signal: probeController.signal,
       onProgress: () => {
         const now = performance.now();
@@ -358,7 +381,7 @@ async function main() {
       ? Math.max(1, Math.floor((trainSeconds * 1000 * 0.95) / msPerStepProbe))
       : flags.steps;
   log(
-    `probe: ${msPerStepProbe.toFixed(0)} ms/step (batch ${flags.batchSize} × ${flags.crop} samples), ` +
+    `probe: ${msPerStepProbe.toFixed(0)} ms/step (batch ${flags.batchSize} × ${flags.crop} samples, ${flags.workers} worker${flags.workers === 1 ? '' : 's'}), ` +
       `generation ~${generationEstimate.toFixed(0)} s for ${clipCount} clips × ${flags.generateSamples} samples; ` +
       `training ${steps} steps in ≤ ${trainSeconds.toFixed(0)} s`,
   );
@@ -381,6 +404,7 @@ async function main() {
       clipNorm: 1,
       seed: flags.seed,
       signal: controller.signal,
+      ...parallel,
       onProgress: (event) => {
         history.push(event.loss);
         metricsHistory.push(event.metrics);
@@ -474,6 +498,7 @@ async function main() {
       model: wavenetOptions,
       receptiveField,
       batchSize: flags.batchSize,
+      workers: flags.workers,
       cropLength: flags.crop,
       learningRate: flags.learningRate,
       warmupSteps: Math.min(flags.warmup, Math.floor(steps / 10)),

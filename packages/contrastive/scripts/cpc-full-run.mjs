@@ -12,7 +12,11 @@
 // --learning-rate X (5e-3), --prediction-steps K (6), --channels N (32), --context-units N (32),
 // --context-network lstm|gru (lstm), --pooling mean|mean-max (mean-max), --sample-rate 8000|16000
 // (8000), --probe-train N (800), --probe-test N (800), --probe-epochs N (100), --seed N (0),
-// --quiet. The contrastive build defaults to ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to
+// --max-minutes M (30: pretraining stops at this wall time, the issue's budget; the report says
+// which of steps or time stopped it), --snapshots K (1: keep the encoder at K evenly spaced steps,
+// the last one included, and pick the one whose context probe scores best on a validation set of
+// --probe-validation N clips (800), drawn apart from the probe's train and test clips; the test
+// set scores only the pick, and every snapshot's scores are reported), --quiet. The contrastive build defaults to ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to
 // another build (e.g. node_modules/.cache/cpc-dist/index.js).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -25,6 +29,7 @@ import {
   finetune,
   initBackend,
   pretrain,
+  TrainingAbortedError,
 } from '@selfsup/core';
 import { audioSetToTensor, syntheticAudioSource, syntheticAudioTestSet } from '@selfsup/data';
 import * as tf from '@tensorflow/tfjs';
@@ -39,7 +44,7 @@ const usage =
   'usage: node scripts/cpc-full-run.mjs [--steps 2500] [--batch-size 16] [--out cpc-results.json] ' +
   '[--learning-rate 5e-3] [--prediction-steps 6] [--channels 32] [--context-units 32] ' +
   '[--context-network lstm|gru] [--pooling mean|mean-max] [--sample-rate 8000|16000] [--probe-train 800] [--probe-test 800] ' +
-  '[--probe-epochs 100] [--seed 0] [--quiet]';
+  '[--probe-epochs 100] [--max-minutes 30] [--snapshots 1] [--probe-validation 800] [--seed 0] [--quiet]';
 
 function parseFlags() {
   let values;
@@ -59,6 +64,9 @@ function parseFlags() {
         'probe-train': { type: 'string', default: '800' },
         'probe-test': { type: 'string', default: '800' },
         'probe-epochs': { type: 'string', default: '100' },
+        'max-minutes': { type: 'string', default: '30' },
+        snapshots: { type: 'string', default: '1' },
+        'probe-validation': { type: 'string', default: '800' },
         seed: { type: 'string', default: '0' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -100,8 +108,16 @@ function parseFlags() {
     console.error(`--pooling must be mean or mean-max, got '${values.pooling}'.\n${usage}`);
     process.exit(2);
   }
+  const maxMinutes = Number(values['max-minutes']);
+  if (!(maxMinutes > 0)) {
+    console.error(`--max-minutes must be > 0, got '${values['max-minutes']}'.\n${usage}`);
+    process.exit(2);
+  }
   return {
     steps: integer('steps', 1),
+    maxMinutes,
+    snapshots: integer('snapshots', 1),
+    probeValidation: integer('probe-validation', 8),
     batchSize: integer('batch-size', 2),
     out: resolve(values.out),
     learningRate,
@@ -202,6 +218,19 @@ const probeTestSet = syntheticAudioTestSet({
 });
 const train = { inputs: audioSetToTensor(probeTrainSet), labels: probeTrainSet.labels };
 const test = { inputs: audioSetToTensor(probeTestSet), labels: probeTestSet.labels };
+// Snapshot selection only: clips of a third seed, never the probe's train or test clips.
+const probeValidationSet =
+  flags.snapshots > 1
+    ? syntheticAudioTestSet({
+        count: flags.probeValidation,
+        seed: flags.seed + 3,
+        sampleRate: flags.sampleRate,
+      })
+    : undefined;
+const validation =
+  probeValidationSet === undefined
+    ? undefined
+    : { inputs: audioSetToTensor(probeValidationSet), labels: probeValidationSet.labels };
 
 const randomEncoder = buildEncoder(flags);
 const probeStarted = performance.now();
@@ -219,6 +248,18 @@ const objective = createCpc({
 });
 const frames = objective.encoder.outputLength(flags.sampleRate);
 const everySteps = Math.max(1, Math.round(flags.steps / 20));
+// The budget: pretraining stops at --max-minutes (the weights trained so far are kept and probed).
+const budget = new AbortController();
+const budgetTimer = setTimeout(() => budget.abort(), flags.maxMinutes * 60_000);
+let stoppedBy = 'steps';
+// --snapshots K: copies of the encoder's weights at steps S/K, 2S/K, …, S (the last one is the
+// encoder as training leaves it, taken after the loop).
+const snapshotSteps = new Set(
+  Array.from({ length: flags.snapshots - 1 }, (_, i) =>
+    Math.round(((i + 1) * flags.steps) / flags.snapshots),
+  ),
+);
+const snapshots = [];
 const pretrained = await pretrain(
   objective,
   syntheticAudioSource({ batchSize: flags.batchSize, sampleRate: flags.sampleRate }),
@@ -228,7 +269,14 @@ const pretrained = await pretrain(
     warmupSteps: Math.min(100, Math.floor(flags.steps / 10)),
     clipNorm: 5,
     seed: flags.seed,
+    signal: budget.signal,
     onProgress: (event) => {
+      if (snapshotSteps.has(event.step)) {
+        snapshots.push({
+          step: event.step,
+          weights: tf.tidy(() => objective.encoder.model.getWeights().map((w) => w.clone())),
+        });
+      }
       if (event.step % everySteps !== 0 && event.step !== flags.steps) return;
       const eta = event.etaSeconds === undefined ? '' : `, ETA ${Math.round(event.etaSeconds)} s`;
       log(
@@ -236,12 +284,46 @@ const pretrained = await pretrain(
       );
     },
   },
+).catch((error) => {
+  if (!(error instanceof TrainingAbortedError)) throw error;
+  stoppedBy = 'time';
+  return error.result;
+});
+clearTimeout(budgetTimer);
+log(
+  `pretraining: ${pretrained.elapsedSeconds.toFixed(0)} s, ${pretrained.stepsRun} steps (stopped by ${stoppedBy}).`,
 );
-log(`pretraining: ${pretrained.elapsedSeconds.toFixed(0)} s`);
 
 const window = Math.max(1, Math.min(50, Math.floor(pretrained.history.length / 5)));
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
-const cpc = await probeBoth(objective.encoder, train, test, flags);
+snapshots.push({
+  step: pretrained.stepsRun,
+  weights: tf.tidy(() => objective.encoder.model.getWeights().map((w) => w.clone())),
+});
+const snapshotScores = [];
+let chosen = snapshots[snapshots.length - 1];
+if (validation !== undefined) {
+  let best = -1;
+  for (const snapshot of snapshots) {
+    objective.encoder.model.setWeights(snapshot.weights);
+    const validationAccuracy = await probe(objective.encoder, train, validation, flags);
+    const testAccuracy = await probeBoth(objective.encoder, train, test, flags);
+    snapshotScores.push({ step: snapshot.step, validationAccuracy, testAccuracy });
+    log(
+      `snapshot at step ${snapshot.step}: validation ${(100 * validationAccuracy).toFixed(1)}% (c); test ${(100 * testAccuracy.context).toFixed(1)}% (c), ${(100 * testAccuracy.latent).toFixed(1)}% (z)`,
+    );
+    // Ties go to the later snapshot (more training).
+    if (validationAccuracy >= best) {
+      best = validationAccuracy;
+      chosen = snapshot;
+    }
+  }
+  objective.encoder.model.setWeights(chosen.weights);
+}
+const cpc =
+  snapshotScores.find((score) => score.step === chosen.step)?.testAccuracy ??
+  (await probeBoth(objective.encoder, train, test, flags));
+tf.dispose(snapshots.map((snapshot) => snapshot.weights));
 log(
   `CPC: linear probe ${(100 * cpc.context).toFixed(1)}% (c), ${(100 * cpc.latent).toFixed(1)}% (z); random init ${(100 * randomInit.context).toFixed(1)}% (c).`,
 );
@@ -257,10 +339,12 @@ const results = {
     latentSteps: frames,
     probeTrain: flags.probeTrain,
     probeTest: flags.probeTest,
+    probeValidation: validation === undefined ? null : flags.probeValidation,
   },
   backend: backend.backend,
   settings: {
     steps: flags.steps,
+    maxMinutes: flags.maxMinutes,
     batchSize: flags.batchSize,
     learningRate: flags.learningRate,
     predictionSteps: flags.predictionSteps,
@@ -272,6 +356,9 @@ const results = {
     probe: { mode: 'linear-probe', epochs: flags.probeEpochs, batchSize: 64, learningRate: 1e-2 },
   },
   pretraining: {
+    stepsRun: pretrained.stepsRun,
+    stoppedBy,
+    withinBudget: pretrained.elapsedSeconds <= flags.maxMinutes * 60,
     seconds: pretrained.elapsedSeconds,
     secondsPerStep: pretrained.elapsedSeconds / Math.max(1, pretrained.stepsRun),
     lossFirst: mean(pretrained.history.slice(0, window)),
@@ -285,6 +372,15 @@ const results = {
     randomInitContext: randomInit.context,
     randomInitLatent: randomInit.latent,
   },
+  snapshotSelection:
+    validation === undefined
+      ? null
+      : {
+          rule: 'the snapshot whose context probe scores best on the validation clips (ties: the later one)',
+          validationClips: flags.probeValidation,
+          chosenStep: chosen.step,
+          snapshots: snapshotScores,
+        },
   gainOverRandomInitPoints: 100 * (cpc.context - randomInit.context),
   targets: {
     probeAccuracyAtLeast90: cpc.context >= 0.9,
@@ -293,5 +389,5 @@ const results = {
 };
 writeJsonAtomically(flags.out, results);
 log(`wrote ${flags.out}`);
-tf.dispose([train.inputs, test.inputs]);
+tf.dispose([train.inputs, test.inputs, ...(validation === undefined ? [] : [validation.inputs])]);
 objective.dispose();
