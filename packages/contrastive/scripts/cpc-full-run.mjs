@@ -16,7 +16,9 @@
 // which of steps or time stopped it), --snapshots K (1: keep the encoder at K evenly spaced steps,
 // the last one included, and pick the one whose context probe scores best on a validation set of
 // --probe-validation N clips (800), drawn apart from the probe's train and test clips; the test
-// set scores only the pick, and every snapshot's scores are reported), --quiet. The contrastive build defaults to ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to
+// set scores only the pick, and every snapshot's scores are reported), --workers N (1:
+// data-parallel worker threads, InfoNCE over the candidates of every worker; see
+// scripts/cpc-workload.mjs), --quiet. The contrastive build defaults to ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to
 // another build (e.g. node_modules/.cache/cpc-dist/index.js).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -44,7 +46,7 @@ const usage =
   'usage: node scripts/cpc-full-run.mjs [--steps 2500] [--batch-size 16] [--out cpc-results.json] ' +
   '[--learning-rate 5e-3] [--prediction-steps 6] [--channels 32] [--context-units 32] ' +
   '[--context-network lstm|gru] [--pooling mean|mean-max] [--sample-rate 8000|16000] [--probe-train 800] [--probe-test 800] ' +
-  '[--probe-epochs 100] [--max-minutes 30] [--snapshots 1] [--probe-validation 800] [--seed 0] [--quiet]';
+  '[--probe-epochs 100] [--max-minutes 30] [--snapshots 1] [--probe-validation 800] [--workers 1] [--seed 0] [--quiet]';
 
 function parseFlags() {
   let values;
@@ -66,6 +68,7 @@ function parseFlags() {
         'probe-epochs': { type: 'string', default: '100' },
         'max-minutes': { type: 'string', default: '30' },
         snapshots: { type: 'string', default: '1' },
+        workers: { type: 'string', default: '1' },
         'probe-validation': { type: 'string', default: '800' },
         seed: { type: 'string', default: '0' },
         quiet: { type: 'boolean', default: false },
@@ -113,12 +116,21 @@ function parseFlags() {
     console.error(`--max-minutes must be > 0, got '${values['max-minutes']}'.\n${usage}`);
     process.exit(2);
   }
+  const workers = integer('workers', 1);
+  const batchSize = integer('batch-size', 2);
+  if (batchSize % workers !== 0) {
+    console.error(
+      `--batch-size ${batchSize} does not split across --workers ${workers}: use a multiple of ${workers} (e.g. ${workers * Math.ceil(batchSize / workers)}).\n${usage}`,
+    );
+    process.exit(2);
+  }
   return {
     steps: integer('steps', 1),
     maxMinutes,
     snapshots: integer('snapshots', 1),
+    workers,
     probeValidation: integer('probe-validation', 8),
-    batchSize: integer('batch-size', 2),
+    batchSize,
     out: resolve(values.out),
     learningRate,
     predictionSteps: integer('prediction-steps', 1),
@@ -203,7 +215,7 @@ const log = (message) => {
   if (!flags.quiet) console.log(message);
 };
 log(
-  `CPC on synthetic audio (${flags.sampleRate} Hz, 1 s clips), backend ${backend.backend}: ${flags.steps} steps × ${flags.batchSize} clips.`,
+  `CPC on synthetic audio (${flags.sampleRate} Hz, 1 s clips), backend ${backend.backend}: ${flags.steps} steps × ${flags.batchSize} clips on ${flags.workers} worker${flags.workers === 1 ? '' : 's'}.`,
 );
 
 const probeTrainSet = syntheticAudioTestSet({
@@ -270,6 +282,23 @@ const pretrained = await pretrain(
     clipNorm: 5,
     seed: flags.seed,
     signal: budget.signal,
+    ...(flags.workers === 1
+      ? {}
+      : {
+          workers: flags.workers,
+          workload: {
+            module: new URL('./cpc-workload.mjs', import.meta.url).href,
+            exportName: 'createWorkerCpc',
+            options: {
+              channels: flags.channels,
+              contextUnits: flags.contextUnits,
+              contextNetwork: flags.contextNetwork,
+              pooling: flags.pooling,
+              predictionSteps: flags.predictionSteps,
+              seed: flags.seed,
+            },
+          },
+        }),
     onProgress: (event) => {
       if (snapshotSteps.has(event.step)) {
         snapshots.push({
@@ -346,6 +375,7 @@ const results = {
     steps: flags.steps,
     maxMinutes: flags.maxMinutes,
     batchSize: flags.batchSize,
+    workers: flags.workers,
     learningRate: flags.learningRate,
     predictionSteps: flags.predictionSteps,
     channels: flags.channels,

@@ -1,15 +1,23 @@
-import { initBackend } from '@selfsup/core';
-import { expectNoTensorLeak } from '@selfsup/core/test';
+import {
+  type CollectiveGroup,
+  createExchangeBuffers,
+  initBackend,
+  SharedMemoryGroup,
+} from '@selfsup/core';
+import { expectNoTensorLeak, expectTensorsClose } from '@selfsup/core/test';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cpcInfoNce } from './cpc-info-nce';
 
-/** InfoNCE of eq. 4 written out with plain loops: the reference. */
+/**
+ * InfoNCE of eq. 4 written out with plain loops: the reference. Every latent of the batch is a
+ * candidate; only the anchors of clips `anchorClips` (default: all) are scored.
+ */
 function handInfoNce(
   latents: number[][][],
   predictions: number[][][][],
+  anchorClips: readonly number[] = latents.map((_, b) => b),
 ): { lossPerStep: number[]; accuracyPerStep: number[] } {
-  const batch = latents.length;
   const length = latents[0]!.length;
   const steps = predictions[0]![0]!.length;
   const candidates = latents.flat();
@@ -20,7 +28,7 @@ function handInfoNce(
     let loss = 0;
     let hits = 0;
     let anchors = 0;
-    for (let b = 0; b < batch; b++) {
+    for (const b of anchorClips) {
       for (let t = 0; t + k < length; t++) {
         const scores = candidates.map((z) => dot(z, predictions[b]![t]![k - 1]!));
         const positive = b * length + t + k;
@@ -60,6 +68,62 @@ describe('cpcInfoNce', () => {
     expect(result.loss.dataSync()[0]).toBeCloseTo(meanLoss, 4);
     tf.dispose([latents, predictions, result.loss, result.accuracy]);
     tf.dispose([...result.lossPerStep, ...result.accuracyPerStep]);
+  });
+
+  it('across workers scores the latents of every worker: rank 1 of 2 gets the InfoNCE of the whole batch on its own anchors', async () => {
+    // Clips 0–1 belong to rank 0, clips 2–3 to rank 1. A stand-in group of size 2 answers rank 1's
+    // gather with rank 0's latents first (rank order), as the shared-memory group does.
+    const whole = tf.randomNormal([4, 5, 3], 0, 1, 'float32', 11) as tf.Tensor3D;
+    const wholePredictions = tf.randomNormal([4, 5, 2, 3], 0, 1, 'float32', 12) as tf.Tensor4D;
+    const [rank0Latents, rank1Latents] = tf.split(whole, 2) as [tf.Tensor3D, tf.Tensor3D];
+    const rank1Predictions = tf.slice(wholePredictions, [2, 0, 0, 0], [2, -1, -1, -1]);
+    const rank0Values = rank0Latents.dataSync() as Float32Array;
+    const group: CollectiveGroup = {
+      rank: 1,
+      size: 2,
+      allGather: (values: Float32Array) => {
+        const gathered = new Float32Array(rank0Values.length + values.length);
+        gathered.set(rank0Values);
+        gathered.set(values, rank0Values.length);
+        return gathered;
+      },
+      allReduceSum: (values: Float32Array) => values,
+    };
+    const expected = handInfoNce(
+      (await whole.array()) as number[][][],
+      (await wholePredictions.array()) as number[][][][],
+      [2, 3],
+    );
+    const result = cpcInfoNce(rank1Latents, rank1Predictions, group);
+    result.lossPerStep.forEach((value, index) => {
+      expect(value.dataSync()[0]).toBeCloseTo(expected.lossPerStep[index]!, 4);
+    });
+    expect(result.accuracyPerStep.map((value) => value.dataSync()[0])).toEqual(
+      expected.accuracyPerStep.map((value) => Math.fround(value)),
+    );
+    tf.dispose([whole, wholePredictions, rank0Latents, rank1Latents, rank1Predictions]);
+    tf.dispose([result.loss, result.accuracy, ...result.lossPerStep, ...result.accuracyPerStep]);
+  });
+
+  it('with a one-worker data-parallel group gives the same loss, accuracy and gradients', () => {
+    const group = new SharedMemoryGroup(createExchangeBuffers(1, 256), 0, 1);
+    const latents = tf.randomNormal([2, 6, 4], 0, 1, 'float32', 3) as tf.Tensor3D;
+    const predictions = tf.randomNormal([2, 6, 2, 4], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const run = (withGroup: boolean) =>
+      tf.tidy(() => {
+        const { value, grads } = tf.valueAndGrads(
+          (z: tf.Tensor, p: tf.Tensor) =>
+            cpcInfoNce(z as tf.Tensor3D, p as tf.Tensor4D, withGroup ? group : undefined).loss,
+        )([latents, predictions]);
+        const { accuracy } = cpcInfoNce(latents, predictions, withGroup ? group : undefined);
+        return [value, ...grads, accuracy];
+      });
+    const plain = run(false);
+    const grouped = run(true);
+    plain.forEach((tensor, index) => {
+      expectTensorsClose(grouped[index]!, tensor);
+    });
+    tf.dispose([latents, predictions, ...plain, ...grouped]);
   });
 
   it('reaches accuracy 1 and a loss near 0 when each prediction is a scaled copy of its target', () => {

@@ -1,3 +1,4 @@
+import { allGather, type CollectiveGroup } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 
 /** The loss and the per-offset accuracies of {@link cpcInfoNce}. */
@@ -28,13 +29,22 @@ export type CpcInfoNceResult = {
  * One `[B·T·K, D] × [D, B·T]` matMul scores every offset at once; the positives are picked with
  * `gather` and split per offset (no `stridedSlice`/`gatherND`: differentiable on every backend).
  *
+ * Across data-parallel workers (`group`), the candidates are every worker's latents, gathered in
+ * rank order (differentiable `allGather`), so N workers with B clips each score what one worker
+ * scores on the whole batch of N·B clips; each worker's loss is the mean over its own anchors.
+ *
  * @param latents `z`, `[B, T, D]`: the encoder's per-step latents.
  * @param predictions `[B, T, K, D]`: the prediction of `z_{t+k}` made from the context `c_t`.
+ * @param group a data-parallel worker's group (omitted: this process holds the whole batch).
  * @returns the loss, per-offset losses and accuracies, and the mean accuracy (call inside `tf.tidy`).
  * @example
  * const { loss, accuracyPerStep } = cpcInfoNce(latents, predictions); // [2, 10, 8], [2, 10, 3, 8]
  */
-export function cpcInfoNce(latents: tf.Tensor3D, predictions: tf.Tensor4D): CpcInfoNceResult {
+export function cpcInfoNce(
+  latents: tf.Tensor3D,
+  predictions: tf.Tensor4D,
+  group?: CollectiveGroup,
+): CpcInfoNceResult {
   const [batch, length, size] = latents.shape;
   const [predictedBatch, predictedLength, steps, predictedSize] = predictions.shape;
   if (predictedBatch !== batch || predictedLength !== length || predictedSize !== size) {
@@ -49,6 +59,8 @@ export function cpcInfoNce(latents: tf.Tensor3D, predictions: tf.Tensor4D): CpcI
   }
   // Row (b·T + t)·K + (k − 1) of the flattened predictions predicts z[b, t + k]. Anchors are listed
   // offset by offset, so each offset's log-probabilities are one contiguous run (split, not slice).
+  // With a group, this worker's latents are columns rank·B·T … (rank + 1)·B·T − 1 of the candidates.
+  const firstColumn = (group?.rank ?? 0) * batch * length;
   const anchorRows: number[] = [];
   const positiveColumns: number[] = [];
   const anchorsPerStep: number[] = [];
@@ -57,14 +69,15 @@ export function cpcInfoNce(latents: tf.Tensor3D, predictions: tf.Tensor4D): CpcI
     for (let clip = 0; clip < batch; clip++) {
       for (let step = 0; step + offset < length; step++) {
         anchorRows.push((clip * length + step) * steps + offset - 1);
-        positiveColumns.push(clip * length + step + offset);
+        positiveColumns.push(firstColumn + clip * length + step + offset);
       }
     }
   }
-  const candidateCount = batch * length;
+  const candidateCount = (group?.size ?? 1) * batch * length;
   return tf.tidy(() => {
-    const candidates = tf.transpose(tf.reshape(latents, [candidateCount, size])) as tf.Tensor2D;
-    const predicted = tf.reshape(predictions, [candidateCount * steps, size]) as tf.Tensor2D;
+    const own = tf.reshape(latents, [batch * length, size]) as tf.Tensor2D;
+    const candidates = tf.transpose(group === undefined ? own : allGather(own, group));
+    const predicted = tf.reshape(predictions, [batch * length * steps, size]) as tf.Tensor2D;
     const scores = tf.matMul(predicted, candidates);
     const logProbabilities = tf.logSoftmax(scores);
     const picked = tf.gather(

@@ -1,4 +1,4 @@
-import type { LossResultV1, ObjectiveV1, StepContextV1 } from '@selfsup/core';
+import type { CollectiveGroup, LossResultV1, ObjectiveV1, StepContextV1 } from '@selfsup/core';
 import { deriveSeed } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 import { type CpcEncoder, createCpcEncoder } from './cpc-encoder';
@@ -18,6 +18,12 @@ export type CpcOptions = {
   readonly predictionSteps?: number;
   /** Seed of the predictors' initialisation. @default 0 */
   readonly seed?: number;
+  /**
+   * A data-parallel worker's group (the `group` a `pretrain({ workers })` workload receives): the
+   * InfoNCE candidates are gathered from every worker, so N workers train the whole batch's
+   * objective (the encoder has no batch statistics: each clip is standardised on its own).
+   */
+  readonly group?: CollectiveGroup;
 };
 
 /** A batch of clips `[B, T, 1]`, alone or with labels that CPC ignores (`syntheticAudioSource`'s batches). */
@@ -55,7 +61,7 @@ export type CpcObjective = ObjectiveV1<CpcBatch> & {
  * const probe = await finetune(objective.encoder, labeled, { mode: 'linear-probe' });
  */
 export function createCpc(options: CpcOptions = {}): CpcObjective {
-  const { predictionSteps = 6, seed = 0 } = options;
+  const { predictionSteps = 6, seed = 0, group } = options;
   if (!(Number.isInteger(predictionSteps) && predictionSteps >= 1)) {
     throw new RangeError(`predictionSteps must be a positive integer, got ${predictionSteps}.`);
   }
@@ -105,7 +111,7 @@ export function createCpc(options: CpcOptions = {}): CpcObjective {
         predictionSteps,
         latentSize,
       ]) as tf.Tensor4D;
-      const { loss, accuracy, accuracyPerStep } = cpcInfoNce(latents, predictions);
+      const { loss, accuracy, accuracyPerStep } = cpcInfoNce(latents, predictions, group);
       const metrics: Record<string, tf.Scalar> = { accuracy };
       accuracyPerStep.forEach((value, index) => {
         metrics[`accuracy_k${index + 1}`] = value;
