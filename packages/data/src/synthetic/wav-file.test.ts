@@ -39,6 +39,19 @@ describe('readWav / writeWav', () => {
     expect(read.samples).toEqual(stereo);
   });
 
+  it('names swapped arguments without printing the samples', () => {
+    const swapped = () =>
+      (writeWav as unknown as (...values: unknown[]) => void)(tone, join(folder, 'x.wav'), 8000);
+    expect(swapped).toThrow(
+      /writeWav takes \(path, samples, sampleRate\).*got a Float32Array and a string/,
+    );
+    try {
+      swapped();
+    } catch (error) {
+      expect((error as Error).message.length).toBeLessThan(200);
+    }
+  });
+
   it('rejects a truncated file and a non-WAV file with an error that names the file', () => {
     const path = join(folder, 'whole.wav');
     writeWav(path, tone, 8000);

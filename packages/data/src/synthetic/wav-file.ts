@@ -93,6 +93,13 @@ export function readWav(source: string | Uint8Array, name?: string): WavAudio {
   return { sampleRate: format.sampleRate, channels: format.numChannels, samples };
 }
 
+/** A short name for an argument's type in an error message (never its contents). */
+function describeArgument(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return value.constructor?.name ?? 'object';
+}
+
 /**
  * Writes float samples in [-1, 1] to a WAV file atomically (a temporary file in the same folder,
  * then a rename), with `wavefile`.
@@ -114,6 +121,11 @@ export function writeWav(
   options: WriteWavOptions = {},
 ): void {
   const { channels = 1, bitDepth = '32f' } = options;
+  if (typeof path !== 'string' || !(samples instanceof Float32Array)) {
+    throw new TypeError(
+      `writeWav takes (path, samples, sampleRate): a file path string, then a Float32Array, got a ${describeArgument(path)} and a ${describeArgument(samples)}.`,
+    );
+  }
   if (!(Number.isInteger(sampleRate) && sampleRate > 0)) {
     throw new RangeError(
       `writeWav(${path}): sampleRate must be a positive integer, got ${sampleRate}.`,
