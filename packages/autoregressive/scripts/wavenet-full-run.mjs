@@ -23,7 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -540,7 +540,8 @@ async function main() {
       seconds: generation.seconds,
       samplesPerSecond: (clipCount * flags.generateSamples) / generation.seconds,
       stepsPerSecond: flags.generateSamples / generation.seconds,
-      wavFiles,
+      // Relative to the report's folder, so that the report stays true where it is copied with them.
+      wavFiles: wavFiles.map((path) => relative(dirname(flags.out), path)),
     },
     classifier: {
       features: audioSpectralFeatureNames,
