@@ -25,7 +25,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  createAudioConvEncoder,
   createEncoder,
   evaluate,
   finetune,
@@ -41,6 +40,8 @@ const distribution = process.env.SELFSUP_CONTRASTIVE_DIST ?? resolve(here, '../d
 const { createCpc, createCpcEncoder, cpcEncoders } = await import(
   pathToFileURL(resolve(distribution)).href
 );
+// The run's encoder, built the same way on the main thread and in every worker.
+const { createRunCpcEncoder } = await import('./cpc-workload.mjs');
 
 const usage =
   'usage: node scripts/cpc-full-run.mjs [--steps 2500] [--batch-size 16] [--out cpc-results.json] ' +
@@ -147,23 +148,6 @@ function parseFlags() {
   };
 }
 
-/** The CPC encoder of this run (same architecture and seeds for pretrained and random init). */
-function buildEncoder(flags, representation = 'context') {
-  return createCpcEncoder({
-    latent: createAudioConvEncoder({
-      channels: flags.channels,
-      activation: 'relu',
-      normalization: 'none',
-      seed: flags.seed,
-    }),
-    contextNetwork: flags.contextNetwork,
-    contextUnits: flags.contextUnits,
-    representation,
-    pooling: flags.pooling,
-    seed: flags.seed,
-  });
-}
-
 /** The same weights behind the other representation (time mean of z_t instead of c_t). */
 function withRepresentation(encoder, representation) {
   const copy = createEncoder({ ...encoder.getConfig(), representation }, cpcEncoders);
@@ -244,7 +228,7 @@ const validation =
     ? undefined
     : { inputs: audioSetToTensor(probeValidationSet), labels: probeValidationSet.labels };
 
-const randomEncoder = buildEncoder(flags);
+const randomEncoder = createRunCpcEncoder(flags);
 const probeStarted = performance.now();
 const randomInit = await probeBoth(randomEncoder, train, test, flags);
 const probeSeconds = (performance.now() - probeStarted) / 1000;
@@ -254,7 +238,7 @@ log(
 );
 
 const objective = createCpc({
-  encoder: buildEncoder(flags),
+  encoder: createRunCpcEncoder(flags),
   predictionSteps: flags.predictionSteps,
   seed: flags.seed,
 });

@@ -10,24 +10,35 @@ const contrastive = process.env.SELFSUP_CONTRASTIVE_DIST
 const { createCpc, createCpcEncoder } = await import(contrastive);
 
 /**
+ * The CPC encoder of a run: the conv stack (ReLU, no normalisation) and the context network.
+ * `cpc-full-run.mjs` builds its pretrained and random-init encoders with it too.
+ *
+ * @param {{ channels: number, contextUnits: number, contextNetwork: string, pooling: string,
+ *   seed: number }} options the run's architecture and seed.
+ */
+export function createRunCpcEncoder(options) {
+  return createCpcEncoder({
+    latent: createAudioConvEncoder({
+      channels: options.channels,
+      activation: 'relu',
+      normalization: 'none',
+      seed: options.seed,
+    }),
+    contextNetwork: options.contextNetwork,
+    contextUnits: options.contextUnits,
+    pooling: options.pooling,
+    seed: options.seed,
+  });
+}
+
+/**
  * @param {{ channels: number, contextUnits: number, contextNetwork: string, pooling: string,
  *   predictionSteps: number, seed: number }} options the run's architecture and seed (JSON).
  * @param {import('@selfsup/core').CollectiveGroup} group the worker's group.
  */
 export function createWorkerCpc(options, group) {
   return createCpc({
-    encoder: createCpcEncoder({
-      latent: createAudioConvEncoder({
-        channels: options.channels,
-        activation: 'relu',
-        normalization: 'none',
-        seed: options.seed,
-      }),
-      contextNetwork: options.contextNetwork,
-      contextUnits: options.contextUnits,
-      pooling: options.pooling,
-      seed: options.seed,
-    }),
+    encoder: createRunCpcEncoder(options),
     predictionSteps: options.predictionSteps,
     seed: options.seed,
     group,
