@@ -16,7 +16,8 @@
 // which of steps or time stopped it), --snapshots K (1: keep the encoder at K evenly spaced steps,
 // the last one included, and pick the one whose context probe scores best on a validation set of
 // --probe-validation N clips (800), drawn apart from the probe's train and test clips; the test
-// set scores only the pick, and every snapshot's scores are reported), --workers N (1:
+// set scores only the pick, and every snapshot's scores are reported; one worker only, as the
+// workers hold the weights until training ends), --workers N (1:
 // data-parallel worker threads, InfoNCE over the candidates of every worker; see
 // scripts/cpc-workload.mjs), --quiet. The contrastive build defaults to ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to
 // another build (e.g. node_modules/.cache/cpc-dist/index.js).
@@ -119,6 +120,13 @@ function parseFlags() {
   }
   const workers = integer('workers', 1);
   const batchSize = integer('batch-size', 2);
+  if (workers > 1 && Number(values.snapshots) > 1) {
+    // The workers hold the weights while they train; the main thread's copy is updated at the end.
+    console.error(
+      `--snapshots ${values.snapshots} needs the weights during training, which --workers ${workers} keeps in the worker threads: use --workers 1 for snapshots, or --snapshots 1.\n${usage}`,
+    );
+    process.exit(2);
+  }
   if (batchSize % workers !== 0) {
     console.error(
       `--batch-size ${batchSize} does not split across --workers ${workers}: use a multiple of ${workers} (e.g. ${workers * Math.ceil(batchSize / workers)}).\n${usage}`,
