@@ -264,6 +264,12 @@ const snapshotSteps = new Set(
   ),
 );
 const snapshots = [];
+const takeSnapshot = (step) => {
+  snapshots.push({
+    step,
+    weights: tf.tidy(() => objective.encoder.model.getWeights().map((w) => w.clone())),
+  });
+};
 const pretrained = await pretrain(
   objective,
   syntheticAudioSource({ batchSize: flags.batchSize, sampleRate: flags.sampleRate }),
@@ -281,23 +287,12 @@ const pretrained = await pretrain(
           workload: {
             module: new URL('./cpc-workload.mjs', import.meta.url).href,
             exportName: 'createWorkerCpc',
-            options: {
-              channels: flags.channels,
-              contextUnits: flags.contextUnits,
-              contextNetwork: flags.contextNetwork,
-              pooling: flags.pooling,
-              predictionSteps: flags.predictionSteps,
-              seed: flags.seed,
-            },
+            // createRunCpcEncoder's fields and K, as the main thread's objective uses them.
+            options: flags,
           },
         }),
     onProgress: (event) => {
-      if (snapshotSteps.has(event.step)) {
-        snapshots.push({
-          step: event.step,
-          weights: tf.tidy(() => objective.encoder.model.getWeights().map((w) => w.clone())),
-        });
-      }
+      if (snapshotSteps.has(event.step)) takeSnapshot(event.step);
       if (event.step % everySteps !== 0 && event.step !== flags.steps) return;
       const eta = event.etaSeconds === undefined ? '' : `, ETA ${Math.round(event.etaSeconds)} s`;
       log(
@@ -317,13 +312,10 @@ log(
 
 const window = Math.max(1, Math.min(50, Math.floor(pretrained.history.length / 5)));
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
-snapshots.push({
-  step: pretrained.stepsRun,
-  weights: tf.tidy(() => objective.encoder.model.getWeights().map((w) => w.clone())),
-});
 const snapshotScores = [];
-let chosen = snapshots[snapshots.length - 1];
+let chosen = { step: pretrained.stepsRun };
 if (validation !== undefined) {
+  takeSnapshot(pretrained.stepsRun);
   let best = -1;
   for (const snapshot of snapshots) {
     objective.encoder.model.setWeights(snapshot.weights);
