@@ -114,6 +114,37 @@ describe('createCpcEncoder', () => {
     for (const other of [loaded, clone, latent, encoder]) other.dispose();
   });
 
+  it("pools [c_t, z_t] with representation 'context-and-latent', reloads it, and leaks nothing", async () => {
+    registerCpcLayers();
+    const encoder = tinyEncoder();
+    const both = createCpcEncoder({
+      ...encoder.getConfig(),
+      representation: 'context-and-latent',
+      pooling: 'mean-max',
+    });
+    both.model.setWeights(encoder.model.getWeights());
+    expect([both.featureSize, both.outputSize]).toEqual([6 + 8, 2 * (6 + 8)]);
+    const audio = tf.randomUniform([2, 200, 1], -0.5, 0.5, 'float32', 11);
+    const { latents, context } = encoder.encodeLatentsAndContext(audio, { training: false });
+    const steps = tf.concat([context, latents], -1);
+    const expected = tf.concat([tf.mean(steps, 1), tf.max(steps, 1)], 1);
+    const before = tf.memory().numTensors;
+    const pooled = both.doEncode(audio, { training: false });
+    const sequence = both.doEncodeSequence(audio, { training: false });
+    expect(tf.memory().numTensors).toBe(before + 2);
+    expect(sequence.shape).toEqual([2, steps.shape[1], 14]);
+    expect(Math.max(...tf.abs(tf.sub(pooled, expected)).dataSync())).toBeLessThan(1e-5);
+    expect(Math.max(...tf.abs(tf.sub(sequence, steps)).dataSync())).toBeLessThan(1e-6);
+    const reloaded = cloneEncoder(both, cpcEncoders);
+    const again = reloaded.doEncode(audio, { training: false });
+    expect(Math.max(...tf.abs(tf.sub(again, pooled)).dataSync())).toBeLessThan(1e-6);
+    expect(() => createCpcEncoder({ representation: 'both' as never })).toThrow(
+      /representation must be one of 'context', 'latent', 'context-and-latent', got 'both'/,
+    );
+    tf.dispose([audio, latents, context, steps, expected, pooled, sequence, again]);
+    for (const other of [reloaded, both, encoder]) other.dispose();
+  });
+
   it('standardizes each clip, so a louder copy of a clip gets the same representation', () => {
     const encoder = tinyEncoder();
     const audio = tf.randomUniform([2, 160, 1], -0.2, 0.2, 'float32', 7);

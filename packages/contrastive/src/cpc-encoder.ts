@@ -21,7 +21,13 @@ export const cpcContextNetworks = ['lstm', 'gru'] as const;
 export type CpcContextNetwork = (typeof cpcContextNetworks)[number];
 
 /** What a {@link CpcEncoder}'s pooled output (the representation that transfers) is. */
-export type CpcRepresentation = 'context' | 'latent';
+export type CpcRepresentation = 'context' | 'latent' | 'context-and-latent';
+
+const cpcRepresentations: readonly CpcRepresentation[] = [
+  'context',
+  'latent',
+  'context-and-latent',
+];
 
 /** How the sequence is pooled over time: its mean, or its mean and its maximum concatenated. */
 export type CpcPooling = 'mean' | 'mean-max';
@@ -41,7 +47,10 @@ export type CpcEncoderOptions = {
   readonly contextUnits?: number;
   /**
    * The pooled output (`doEncode`) and per-position features (`doEncodeSequence`): `'context'` is
-   * `c_t` (what the paper probes) averaged over time; `'latent'` is `z_t` averaged over time.
+   * `c_t` (what the paper probes) averaged over time; `'latent'` is `z_t` averaged over time;
+   * `'context-and-latent'` is `[c_t, z_t]` concatenated per step (size H + D), then pooled (the
+   * paper notes that either can serve downstream; on the synthetic clips the two carry different
+   * cues: `z_t` the spectrum of each frame, `c_t` its change over time, see the contrastive README).
    * @default 'context'
    */
   readonly representation?: CpcRepresentation;
@@ -99,7 +108,7 @@ export class CpcEncoder implements EncoderV1 {
   readonly hasPositions = true;
   /** The pooled size: {@link CpcEncoder.featureSize}, doubled by `'mean-max'` pooling. */
   readonly outputSize: number;
-  /** `contextUnits` for the `'context'` representation, the latent size `D` for `'latent'`. */
+  /** `contextUnits` H for the `'context'` representation, the latent size D for `'latent'`, H + D for both. */
   readonly featureSize: number;
   /** Size `D` of the latents `z_t`. */
   readonly latentSize: number;
@@ -114,8 +123,7 @@ export class CpcEncoder implements EncoderV1 {
     this.model = model;
     this.latentSize = config.latentSize;
     this.contextUnits = config.contextUnits;
-    this.featureSize =
-      config.representation === 'context' ? config.contextUnits : config.latentSize;
+    this.featureSize = representationSize(config);
     this.outputSize = config.pooling === 'mean-max' ? 2 * this.featureSize : this.featureSize;
     this.geometry = audioConvGeometry(config.latent);
   }
@@ -140,9 +148,9 @@ export class CpcEncoder implements EncoderV1 {
         `createCpcEncoder: contextUnits must be a positive integer, got ${contextUnits}.`,
       );
     }
-    if (representation !== 'context' && representation !== 'latent') {
+    if (!cpcRepresentations.includes(representation)) {
       throw new Error(
-        `createCpcEncoder: representation must be 'context' or 'latent', got '${representation}'.`,
+        `createCpcEncoder: representation must be one of ${cpcRepresentations.map((name) => `'${name}'`).join(', ')}, got '${representation}'.`,
       );
     }
     if (pooling !== 'mean' && pooling !== 'mean-max') {
@@ -226,22 +234,30 @@ export class CpcEncoder implements EncoderV1 {
     return length;
   }
 
-  /** Time mean of the context `c_t` (`'context'`) or of the latents `z_t` (`'latent'`), `[B, outputSize]`. */
+  /** Time pooling of the context `c_t` (`'context'`), the latents `z_t` (`'latent'`) or both, `[B, outputSize]`. */
   doEncode(input: tf.Tensor, options: EncodeOptionsV1): tf.Tensor2D {
     const [pooled, context, latents] = this.run(input, options);
     tf.dispose([context, latents]);
     return pooled as tf.Tensor2D;
   }
 
-  /** Per-step contexts `c_t` (`'context'`) or latents `z_t` (`'latent'`), `[B, T', featureSize]`. */
+  /** Per-step contexts `c_t` (`'context'`), latents `z_t` (`'latent'`) or `[c_t, z_t]`, `[B, T', featureSize]`. */
   doEncodeSequence(input: tf.Tensor, options: EncodeOptionsV1): tf.Tensor3D {
     const [pooled, context, latents] = this.run(input, options);
-    if (this.config.representation === 'context') {
-      tf.dispose([pooled, latents]);
-      return context as tf.Tensor3D;
+    pooled?.dispose();
+    switch (this.config.representation) {
+      case 'context':
+        latents?.dispose();
+        return context as tf.Tensor3D;
+      case 'latent':
+        context?.dispose();
+        return latents as tf.Tensor3D;
+      default: {
+        const both = tf.concat([context as tf.Tensor3D, latents as tf.Tensor3D], -1);
+        tf.dispose([context, latents]);
+        return both;
+      }
     }
-    tf.dispose([pooled, context]);
-    return latents as tf.Tensor3D;
   }
 
   /**
@@ -304,6 +320,18 @@ function audioConvGeometry(
 }
 
 /** The latent encoder's per-position output among its model's outputs (rank 3, size D). */
+/** Size of the per-step representation: H, D, or H + D. */
+function representationSize(config: CpcEncoderConfig): number {
+  switch (config.representation) {
+    case 'context':
+      return config.contextUnits;
+    case 'latent':
+      return config.latentSize;
+    default:
+      return config.contextUnits + config.latentSize;
+  }
+}
+
 function latentFeatures(
   latent: EncoderV1,
   outputs: tf.SymbolicTensor | tf.SymbolicTensor[],
@@ -359,13 +387,21 @@ function buildCpcModel(latent: EncoderV1, config: CpcEncoderConfig): tf.LayersMo
   const orthogonal = orthogonalRecurrentKernel(units, gates, recurrentSeed);
   recurrent.setWeights([kernel, orthogonal, bias]);
   orthogonal.dispose();
-  const sequence = config.representation === 'context' ? context : latents;
-  const mean =
+  const representationName = config.representation.replaceAll('-', '_');
+  const sequence =
     config.representation === 'context'
-      ? (tf.layers
-          .globalAveragePooling1d({ name: 'context_representation' })
-          .apply(context) as tf.SymbolicTensor)
-      : latentPooled;
+      ? context
+      : config.representation === 'latent'
+        ? latents
+        : (tf.layers
+            .concatenate({ axis: -1, name: 'context_and_latent' })
+            .apply([context, latents]) as tf.SymbolicTensor);
+  const mean =
+    config.representation === 'latent'
+      ? latentPooled
+      : (tf.layers
+          .globalAveragePooling1d({ name: `${representationName}_representation` })
+          .apply(sequence) as tf.SymbolicTensor);
   const pooled =
     config.pooling === 'mean'
       ? mean
@@ -374,7 +410,7 @@ function buildCpcModel(latent: EncoderV1, config: CpcEncoderConfig): tf.LayersMo
           .apply([
             mean,
             tf.layers
-              .globalMaxPooling1d({ name: `${config.representation}_maximum` })
+              .globalMaxPooling1d({ name: `${representationName}_maximum` })
               .apply(sequence) as tf.SymbolicTensor,
           ]) as tf.SymbolicTensor);
   registerLayers();
@@ -397,7 +433,7 @@ function buildCpcModel(latent: EncoderV1, config: CpcEncoderConfig): tf.LayersMo
  * `tf.layers.gru` trains on wasm but its step (B 16, T 49, 64 units) took 300 ms against 96 ms for
  * FusedLstm; choose `contextNetwork: 'gru'` for the paper's GRU. The representation that transfers
  * (`doEncode`) is the time mean of `c_t`, as the paper probes `c_t`; `representation: 'latent'`
- * gives the time mean of `z_t` instead; `pooling: 'mean-max'` adds the time maximum. Each clip is standardised (zero mean, unit variance)
+ * gives the time mean of `z_t` instead and `'context-and-latent'` that of both; `pooling: 'mean-max'` adds the time maximum. Each clip is standardised (zero mean, unit variance)
  * before `g_enc` unless `standardizeWaveforms: false`.
  *
  * @param options latent encoder, context network and units, representation, seed; all optional.
