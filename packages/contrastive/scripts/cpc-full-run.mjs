@@ -2,27 +2,30 @@
 // CPC acceptance run (van den Oord, Li & Vinyals 2018) on the synthetic audio clips of
 // @selfsup/data: pretrain a CPC encoder (strided conv g_enc + causal context network g_ar) on
 // unlabeled clips, then train a linear probe (core's finetune, mode 'linear-probe') on its frozen
-// representation (time mean and maximum of c_t, as the paper probes c_t; the same pooling of z_t is
-// probed too) and compare with a random-init encoder of the same architecture. Targets: probe
-// accuracy ≥ 90%, ≥ 20 points above random init.
+// representation and compare with a random-init encoder of the same architecture. Three
+// representations are probed, each pooled over time (--pooling): c_t (what the paper probes), z_t,
+// and [c_t, z_t]; --representation names the one the targets read (chosen on validation clips,
+// see the package README). Targets: probe accuracy ≥ 90%, ≥ 20 points above random init.
 //
 //   node scripts/cpc-full-run.mjs --steps 2500 --batch-size 16 --out results.json
 //
 // Flags: --steps N (2500), --batch-size N (16), --out FILE (cpc-results.json),
 // --learning-rate X (5e-3), --prediction-steps K (6), --channels N (32), --context-units N (32),
-// --context-network lstm|gru (lstm), --pooling mean|mean-max (mean-max), --sample-rate 8000|16000
+// --context-network lstm|gru (lstm), --pooling mean|mean-max (mean-max), --representation
+// context|latent|context-and-latent (context-and-latent), --sample-rate 8000|16000
 // (8000), --probe-train N (800), --probe-test N (800), --probe-epochs N (100), --seed N (0),
 // --max-minutes M (30: pretraining stops at this wall time, the issue's budget; the report says
-// which of steps or time stopped it), --snapshots K (1: keep the encoder at K evenly spaced steps,
-// the last one included, and pick the one whose context probe scores best on a validation set of
-// --probe-validation N clips (800), drawn apart from the probe's train and test clips; the test
-// set scores only the pick, and every snapshot's scores are reported; one worker only, as the
-// workers hold the weights until training ends), --workers N (1:
-// data-parallel worker threads, InfoNCE over the candidates of every worker; see
-// scripts/cpc-workload.mjs), --quiet. The contrastive build defaults to ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to
-// another build (e.g. node_modules/.cache/cpc-dist/index.js).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// which of steps or time stopped it), --run-dir DIR (<out>-run/: the run's checkpoints; must be
+// new or empty), --snapshots K (1: checkpoints at K evenly spaced steps, the last one included;
+// the one whose probe of --representation scores best on a validation set of --probe-validation N clips
+// (800), drawn apart from the probe's train and test clips, is chosen; the test set scores only
+// the pick, and every snapshot's scores are reported), --encoder DIR (no pretraining: probe the
+// checkpoint or the run directory's snapshots written by an earlier run with the same
+// architecture flags), --workers N (1: data-parallel worker threads, InfoNCE over the candidates
+// of every worker; see scripts/cpc-workload.mjs), --quiet. The contrastive build defaults to
+// ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to another build.
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -30,6 +33,7 @@ import {
   evaluate,
   finetune,
   initBackend,
+  loadEncoder,
   pretrain,
   TrainingAbortedError,
 } from '@selfsup/core';
@@ -38,7 +42,7 @@ import * as tf from '@tensorflow/tfjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distribution = process.env.SELFSUP_CONTRASTIVE_DIST ?? resolve(here, '../dist/index.js');
-const { createCpc, createCpcEncoder, cpcEncoders } = await import(
+const { createCpc, createCpcEncoder, cpcEncoders, registerCpcLayers } = await import(
   pathToFileURL(resolve(distribution)).href
 );
 // The run's encoder, built the same way on the main thread and in every worker.
@@ -47,8 +51,8 @@ const { createRunCpcEncoder } = await import('./cpc-workload.mjs');
 const usage =
   'usage: node scripts/cpc-full-run.mjs [--steps 2500] [--batch-size 16] [--out cpc-results.json] ' +
   '[--learning-rate 5e-3] [--prediction-steps 6] [--channels 32] [--context-units 32] ' +
-  '[--context-network lstm|gru] [--pooling mean|mean-max] [--sample-rate 8000|16000] [--probe-train 800] [--probe-test 800] ' +
-  '[--probe-epochs 100] [--max-minutes 30] [--snapshots 1] [--probe-validation 800] [--workers 1] [--seed 0] [--quiet]';
+  '[--context-network lstm|gru] [--pooling mean|mean-max] [--representation context-and-latent] [--sample-rate 8000|16000] [--probe-train 800] [--probe-test 800] ' +
+  '[--probe-epochs 100] [--max-minutes 30] [--run-dir DIR] [--snapshots 1] [--probe-validation 800] [--encoder DIR] [--workers 1] [--seed 0] [--quiet]';
 
 function parseFlags() {
   let values;
@@ -64,6 +68,7 @@ function parseFlags() {
         'context-units': { type: 'string', default: '32' },
         'context-network': { type: 'string', default: 'lstm' },
         pooling: { type: 'string', default: 'mean-max' },
+        representation: { type: 'string', default: 'context-and-latent' },
         'sample-rate': { type: 'string', default: '8000' },
         'probe-train': { type: 'string', default: '800' },
         'probe-test': { type: 'string', default: '800' },
@@ -72,6 +77,8 @@ function parseFlags() {
         snapshots: { type: 'string', default: '1' },
         workers: { type: 'string', default: '1' },
         'probe-validation': { type: 'string', default: '800' },
+        'run-dir': { type: 'string' },
+        encoder: { type: 'string' },
         seed: { type: 'string', default: '0' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -113,6 +120,12 @@ function parseFlags() {
     console.error(`--pooling must be mean or mean-max, got '${values.pooling}'.\n${usage}`);
     process.exit(2);
   }
+  if (!representations.includes(values.representation)) {
+    console.error(
+      `--representation must be one of ${representations.join(', ')}, got '${values.representation}'.\n${usage}`,
+    );
+    process.exit(2);
+  }
   const maxMinutes = Number(values['max-minutes']);
   if (!(maxMinutes > 0)) {
     console.error(`--max-minutes must be > 0, got '${values['max-minutes']}'.\n${usage}`);
@@ -120,13 +133,6 @@ function parseFlags() {
   }
   const workers = integer('workers', 1);
   const batchSize = integer('batch-size', 2);
-  if (workers > 1 && Number(values.snapshots) > 1) {
-    // The workers hold the weights while they train; the main thread's copy is updated at the end.
-    console.error(
-      `--snapshots ${values.snapshots} needs the weights during training, which --workers ${workers} keeps in the worker threads: use --workers 1 for snapshots, or --snapshots 1.\n${usage}`,
-    );
-    process.exit(2);
-  }
   if (batchSize % workers !== 0) {
     console.error(
       `--batch-size ${batchSize} does not split across --workers ${workers}: use a multiple of ${workers} (e.g. ${workers * Math.ceil(batchSize / workers)}).\n${usage}`,
@@ -141,12 +147,15 @@ function parseFlags() {
     probeValidation: integer('probe-validation', 8),
     batchSize,
     out: resolve(values.out),
+    runDirectory: resolve(values['run-dir'] ?? `${values.out.replace(/\.json$/, '')}-run`),
+    encoderDirectory: values.encoder === undefined ? null : resolve(values.encoder),
     learningRate,
     predictionSteps: integer('prediction-steps', 1),
     channels: integer('channels', 1),
     contextUnits: integer('context-units', 1),
     contextNetwork: values['context-network'],
     pooling: values.pooling,
+    representation: values.representation,
     sampleRate,
     probeTrain: integer('probe-train', 8),
     probeTest: integer('probe-test', 8),
@@ -156,36 +165,58 @@ function parseFlags() {
   };
 }
 
-/** The same weights behind the other representation (time mean of z_t instead of c_t). */
-function withRepresentation(encoder, representation) {
-  const copy = createEncoder({ ...encoder.getConfig(), representation }, cpcEncoders);
+/** The representations probed: c_t, z_t, and both (createCpcEncoder's `representation`). */
+const representations = ['context', 'latent', 'context-and-latent'];
+const shortNames = { context: 'c', latent: 'z', 'context-and-latent': 'c+z' };
+
+/** The same weights behind a representation and the run's pooling. */
+function withRepresentation(encoder, representation, pooling) {
+  const copy = createEncoder({ ...encoder.getConfig(), representation, pooling }, cpcEncoders);
   copy.model.setWeights(encoder.model.getWeights());
   return copy;
 }
 
-/** Linear-probe accuracy of an encoder's frozen pooled representation. */
-async function probe(encoder, train, test, flags) {
-  const model = await finetune(encoder, train, {
-    mode: 'linear-probe',
-    epochs: flags.probeEpochs,
-    batchSize: 64,
-    learningRate: 1e-2,
-    earlyStopping: false,
-    seed: flags.seed,
-  });
-  const report = await evaluate(model, test);
-  model.dispose();
-  return report.accuracy;
+/**
+ * Linear probes of every representation, each trained once on `train` and scored on each of
+ * `sets` (e.g. `{ test, validation }`): `{ [set]: { accuracy: { context, … }, confusionMatrix: { … } } }`.
+ */
+async function probeAll(encoder, train, sets, flags) {
+  const scores = Object.fromEntries(
+    Object.keys(sets).map((name) => [name, { accuracy: {}, confusionMatrix: {} }]),
+  );
+  for (const representation of representations) {
+    const view = withRepresentation(encoder, representation, flags.pooling);
+    const model = await finetune(view, train, {
+      mode: 'linear-probe',
+      epochs: flags.probeEpochs,
+      batchSize: 64,
+      learningRate: 1e-2,
+      earlyStopping: false,
+      seed: flags.seed,
+    });
+    for (const [name, set] of Object.entries(sets)) {
+      const report = await evaluate(model, set);
+      scores[name].accuracy[representation] = report.accuracy;
+      scores[name].confusionMatrix[representation] = report.confusionMatrix;
+    }
+    model.dispose();
+    view.dispose();
+  }
+  return scores;
 }
 
-async function probeBoth(encoder, train, test, flags) {
-  const latent = withRepresentation(encoder, 'latent');
-  const result = {
-    context: await probe(encoder, train, test, flags),
-    latent: await probe(latent, train, test, flags),
-  };
-  latent.dispose();
-  return result;
+const describe = (accuracy) =>
+  representations
+    .map((name) => `${(100 * accuracy[name]).toFixed(1)}% (${shortNames[name]})`)
+    .join(', ');
+
+/** The checkpoints of a run directory (oldest first), or the checkpoint itself. */
+function listSnapshots(directory) {
+  const steps = readdirSync(directory)
+    .filter((name) => /^step-\d+$/.test(name))
+    .sort();
+  if (steps.length === 0) return [{ step: null, directory }];
+  return steps.map((name) => ({ step: Number(name.slice(5)), directory: join(directory, name) }));
 }
 
 function writeJsonAtomically(path, value) {
@@ -203,11 +234,16 @@ if (typeof createCpc !== 'function' || typeof createCpcEncoder !== 'function') {
   process.exit(1);
 }
 const backend = await initBackend({ quiet: true });
+registerCpcLayers(); // before loadEncoder reads a CPC checkpoint
 const log = (message) => {
   if (!flags.quiet) console.log(message);
 };
 log(
-  `CPC on synthetic audio (${flags.sampleRate} Hz, 1 s clips), backend ${backend.backend}: ${flags.steps} steps × ${flags.batchSize} clips on ${flags.workers} worker${flags.workers === 1 ? '' : 's'}.`,
+  `CPC on synthetic audio (${flags.sampleRate} Hz, 1 s clips), backend ${backend.backend}: ${
+    flags.encoderDirectory === null
+      ? `${flags.steps} steps × ${flags.batchSize} clips on ${flags.workers} worker${flags.workers === 1 ? '' : 's'}`
+      : `probing the checkpoints of ${flags.encoderDirectory}`
+  }.`,
 );
 
 const probeTrainSet = syntheticAudioTestSet({
@@ -222,9 +258,80 @@ const probeTestSet = syntheticAudioTestSet({
 });
 const train = { inputs: audioSetToTensor(probeTrainSet), labels: probeTrainSet.labels };
 const test = { inputs: audioSetToTensor(probeTestSet), labels: probeTestSet.labels };
+const randomEncoder = createRunCpcEncoder(flags);
+const probeStarted = performance.now();
+const randomInit = (await probeAll(randomEncoder, train, { test }, flags)).test;
+const probeSeconds = (performance.now() - probeStarted) / 1000;
+randomEncoder.dispose();
+log(`random init: linear probe ${describe(randomInit.accuracy)} [${probeSeconds.toFixed(0)} s]`);
+
+const frames = createRunCpcEncoder(flags).outputLength(flags.sampleRate);
+let pretrained;
+let stoppedBy = 'steps';
+if (flags.encoderDirectory === null) {
+  const objective = createCpc({
+    encoder: createRunCpcEncoder(flags),
+    predictionSteps: flags.predictionSteps,
+    seed: flags.seed,
+  });
+  const everySteps = Math.max(1, Math.round(flags.steps / 20));
+  // The budget: pretraining stops at --max-minutes (the weights trained so far are kept and probed).
+  const budget = new AbortController();
+  const budgetTimer = setTimeout(() => budget.abort(), flags.maxMinutes * 60_000);
+  pretrained = await pretrain(
+    objective,
+    syntheticAudioSource({ batchSize: flags.batchSize, sampleRate: flags.sampleRate }),
+    {
+      steps: flags.steps,
+      learningRate: flags.learningRate,
+      warmupSteps: Math.min(100, Math.floor(flags.steps / 10)),
+      clipNorm: 5,
+      seed: flags.seed,
+      signal: budget.signal,
+      // --snapshots K: checkpoints at steps S/K, 2S/K, …, S (and at the step a time stop ends on).
+      checkpoint: {
+        directory: flags.runDirectory,
+        keepLast: flags.snapshots,
+        ...(flags.snapshots > 1
+          ? { everySteps: Math.max(1, Math.round(flags.steps / flags.snapshots)) }
+          : {}),
+      },
+      ...(flags.workers === 1
+        ? {}
+        : {
+            workers: flags.workers,
+            workload: {
+              module: new URL('./cpc-workload.mjs', import.meta.url).href,
+              exportName: 'createWorkerCpc',
+              // createRunCpcEncoder's fields and K, as the main thread's objective uses them.
+              options: flags,
+            },
+          }),
+      onProgress: (event) => {
+        if (event.step % everySteps !== 0 && event.step !== flags.steps) return;
+        const eta = event.etaSeconds === undefined ? '' : `, ETA ${Math.round(event.etaSeconds)} s`;
+        log(
+          `step ${event.step}/${flags.steps}: loss ${event.loss.toFixed(3)}, accuracy ${(event.metrics.accuracy ?? 0).toFixed(3)} (k1 ${(event.metrics.accuracy_k1 ?? 0).toFixed(3)})${eta}`,
+        );
+      },
+    },
+  ).catch((error) => {
+    if (!(error instanceof TrainingAbortedError)) throw error;
+    stoppedBy = 'time';
+    return error.result;
+  });
+  clearTimeout(budgetTimer);
+  objective.dispose();
+  log(
+    `pretraining: ${pretrained.elapsedSeconds.toFixed(0)} s, ${pretrained.stepsRun} steps (stopped by ${stoppedBy}); checkpoints in ${flags.runDirectory}.`,
+  );
+}
+
+// The snapshots: this run's checkpoints, or --encoder's.
+const snapshots = listSnapshots(flags.encoderDirectory ?? flags.runDirectory);
 // Snapshot selection only: clips of a third seed, never the probe's train or test clips.
 const probeValidationSet =
-  flags.snapshots > 1
+  snapshots.length > 1
     ? syntheticAudioTestSet({
         count: flags.probeValidation,
         seed: flags.seed + 3,
@@ -235,112 +342,49 @@ const validation =
   probeValidationSet === undefined
     ? undefined
     : { inputs: audioSetToTensor(probeValidationSet), labels: probeValidationSet.labels };
-
-const randomEncoder = createRunCpcEncoder(flags);
-const probeStarted = performance.now();
-const randomInit = await probeBoth(randomEncoder, train, test, flags);
-const probeSeconds = (performance.now() - probeStarted) / 1000;
-randomEncoder.dispose();
-log(
-  `random init: linear probe ${(100 * randomInit.context).toFixed(1)}% (c), ${(100 * randomInit.latent).toFixed(1)}% (z) [${probeSeconds.toFixed(0)} s]`,
-);
-
-const objective = createCpc({
-  encoder: createRunCpcEncoder(flags),
-  predictionSteps: flags.predictionSteps,
-  seed: flags.seed,
-});
-const frames = objective.encoder.outputLength(flags.sampleRate);
-const everySteps = Math.max(1, Math.round(flags.steps / 20));
-// The budget: pretraining stops at --max-minutes (the weights trained so far are kept and probed).
-const budget = new AbortController();
-const budgetTimer = setTimeout(() => budget.abort(), flags.maxMinutes * 60_000);
-let stoppedBy = 'steps';
-// --snapshots K: copies of the encoder's weights at steps S/K, 2S/K, …, S (the last one is the
-// encoder as training leaves it, taken after the loop).
-const snapshotSteps = new Set(
-  Array.from({ length: flags.snapshots - 1 }, (_, i) =>
-    Math.round(((i + 1) * flags.steps) / flags.snapshots),
-  ),
-);
-const snapshots = [];
-const takeSnapshot = (step) => {
-  snapshots.push({
-    step,
-    weights: tf.tidy(() => objective.encoder.model.getWeights().map((w) => w.clone())),
-  });
-};
-const pretrained = await pretrain(
-  objective,
-  syntheticAudioSource({ batchSize: flags.batchSize, sampleRate: flags.sampleRate }),
-  {
-    steps: flags.steps,
-    learningRate: flags.learningRate,
-    warmupSteps: Math.min(100, Math.floor(flags.steps / 10)),
-    clipNorm: 5,
-    seed: flags.seed,
-    signal: budget.signal,
-    ...(flags.workers === 1
-      ? {}
-      : {
-          workers: flags.workers,
-          workload: {
-            module: new URL('./cpc-workload.mjs', import.meta.url).href,
-            exportName: 'createWorkerCpc',
-            // createRunCpcEncoder's fields and K, as the main thread's objective uses them.
-            options: flags,
-          },
-        }),
-    onProgress: (event) => {
-      if (snapshotSteps.has(event.step)) takeSnapshot(event.step);
-      if (event.step % everySteps !== 0 && event.step !== flags.steps) return;
-      const eta = event.etaSeconds === undefined ? '' : `, ETA ${Math.round(event.etaSeconds)} s`;
-      log(
-        `step ${event.step}/${flags.steps}: loss ${event.loss.toFixed(3)}, accuracy ${(event.metrics.accuracy ?? 0).toFixed(3)} (k1 ${(event.metrics.accuracy_k1 ?? 0).toFixed(3)})${eta}`,
-      );
-    },
-  },
-).catch((error) => {
-  if (!(error instanceof TrainingAbortedError)) throw error;
-  stoppedBy = 'time';
-  return error.result;
-});
-clearTimeout(budgetTimer);
-log(
-  `pretraining: ${pretrained.elapsedSeconds.toFixed(0)} s, ${pretrained.stepsRun} steps (stopped by ${stoppedBy}).`,
-);
-
-const window = Math.max(1, Math.min(50, Math.floor(pretrained.history.length / 5)));
-const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const snapshotScores = [];
-let chosen = { step: pretrained.stepsRun };
-if (validation !== undefined) {
-  takeSnapshot(pretrained.stepsRun);
+let chosen;
+let cpc;
+if (validation === undefined) {
+  chosen = snapshots[snapshots.length - 1];
+  const encoder = await loadEncoder(chosen.directory, cpcEncoders);
+  cpc = (await probeAll(encoder, train, { test }, flags)).test;
+  encoder.dispose();
+} else {
   let best = -1;
   for (const snapshot of snapshots) {
-    objective.encoder.model.setWeights(snapshot.weights);
-    const validationAccuracy = await probe(objective.encoder, train, validation, flags);
-    const testAccuracy = await probeBoth(objective.encoder, train, test, flags);
-    snapshotScores.push({ step: snapshot.step, validationAccuracy, testAccuracy });
+    const encoder = await loadEncoder(snapshot.directory, cpcEncoders);
+    // Every representation is scored on the validation clips (the evidence for --representation);
+    // the snapshot is chosen by --representation's score.
+    const { validation: validationScores, test: scores } = await probeAll(
+      encoder,
+      train,
+      { validation, test },
+      flags,
+    );
+    const validationAccuracy = validationScores.accuracy[flags.representation];
+    encoder.dispose();
+    snapshotScores.push({
+      step: snapshot.step,
+      validationAccuracy: validationScores.accuracy,
+      testAccuracy: scores.accuracy,
+    });
     log(
-      `snapshot at step ${snapshot.step}: validation ${(100 * validationAccuracy).toFixed(1)}% (c); test ${(100 * testAccuracy.context).toFixed(1)}% (c), ${(100 * testAccuracy.latent).toFixed(1)}% (z)`,
+      `snapshot at step ${snapshot.step}: validation ${describe(validationScores.accuracy)}; test ${describe(scores.accuracy)}`,
     );
     // Ties go to the later snapshot (more training).
     if (validationAccuracy >= best) {
       best = validationAccuracy;
       chosen = snapshot;
+      cpc = scores;
     }
   }
-  objective.encoder.model.setWeights(chosen.weights);
 }
-const cpc =
-  snapshotScores.find((score) => score.step === chosen.step)?.testAccuracy ??
-  (await probeBoth(objective.encoder, train, test, flags));
-tf.dispose(snapshots.map((snapshot) => snapshot.weights));
-log(
-  `CPC: linear probe ${(100 * cpc.context).toFixed(1)}% (c), ${(100 * cpc.latent).toFixed(1)}% (z); random init ${(100 * randomInit.context).toFixed(1)}% (c).`,
-);
+log(`CPC: linear probe ${describe(cpc.accuracy)}; random init ${describe(randomInit.accuracy)}.`);
 
+const window = (run) => Math.max(1, Math.min(50, Math.floor(run.history.length / 5)));
+const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const target = (scores) => scores.accuracy[flags.representation];
 const results = {
   method: 'cpc',
   paper:
@@ -366,42 +410,48 @@ const results = {
     contextUnits: flags.contextUnits,
     contextNetwork: flags.contextNetwork,
     pooling: flags.pooling,
+    representation: flags.representation,
     seed: flags.seed,
     probe: { mode: 'linear-probe', epochs: flags.probeEpochs, batchSize: 64, learningRate: 1e-2 },
   },
-  pretraining: {
-    stepsRun: pretrained.stepsRun,
-    stoppedBy,
-    withinBudget: pretrained.elapsedSeconds <= flags.maxMinutes * 60,
-    seconds: pretrained.elapsedSeconds,
-    secondsPerStep: pretrained.elapsedSeconds / Math.max(1, pretrained.stepsRun),
-    lossFirst: mean(pretrained.history.slice(0, window)),
-    lossLast: mean(pretrained.history.slice(-window)),
-    chanceLoss: Math.log(flags.batchSize * (frames ?? 1)),
-    finalMetrics: pretrained.metrics,
-  },
+  encoder: flags.encoderDirectory ?? flags.runDirectory,
+  pretraining:
+    pretrained === undefined
+      ? null
+      : {
+          stepsRun: pretrained.stepsRun,
+          stoppedBy,
+          withinBudget: pretrained.elapsedSeconds <= flags.maxMinutes * 60,
+          seconds: pretrained.elapsedSeconds,
+          secondsPerStep: pretrained.elapsedSeconds / Math.max(1, pretrained.stepsRun),
+          lossFirst: mean(pretrained.history.slice(0, window(pretrained))),
+          lossLast: mean(pretrained.history.slice(-window(pretrained))),
+          chanceLoss: Math.log(flags.batchSize * (frames ?? 1)),
+          finalMetrics: pretrained.metrics,
+        },
   linearProbeAccuracy: {
-    cpcContext: cpc.context,
-    cpcLatent: cpc.latent,
-    randomInitContext: randomInit.context,
-    randomInitLatent: randomInit.latent,
+    cpc: cpc.accuracy,
+    randomInit: randomInit.accuracy,
   },
+  // confusionMatrix[true][predicted] of the chosen encoder's probes, classes in label order.
+  classNames: probeTestSet.classNames,
+  confusionMatrix: cpc.confusionMatrix,
   snapshotSelection:
     validation === undefined
       ? null
       : {
-          rule: 'the snapshot whose context probe scores best on the validation clips (ties: the later one)',
+          rule: `the snapshot whose ${flags.representation} probe scores best on the validation clips (ties: the later one)`,
           validationClips: flags.probeValidation,
           chosenStep: chosen.step,
           snapshots: snapshotScores,
         },
-  gainOverRandomInitPoints: 100 * (cpc.context - randomInit.context),
+  gainOverRandomInitPoints: 100 * (target(cpc) - target(randomInit)),
   targets: {
-    probeAccuracyAtLeast90: cpc.context >= 0.9,
-    atLeast20PointsAboveRandomInit: cpc.context - randomInit.context >= 0.2,
+    representation: flags.representation,
+    probeAccuracyAtLeast90: target(cpc) >= 0.9,
+    atLeast20PointsAboveRandomInit: target(cpc) - target(randomInit) >= 0.2,
   },
 };
 writeJsonAtomically(flags.out, results);
 log(`wrote ${flags.out}`);
 tf.dispose([train.inputs, test.inputs, ...(validation === undefined ? [] : [validation.inputs])]);
-objective.dispose();
