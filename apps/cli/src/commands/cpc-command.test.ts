@@ -42,7 +42,10 @@ describe('selfsup pretrain cpc and the downstream commands on audio (built binar
     ) as {
       method: string;
       dataset: { id: string; sampleRate: number; duration: number };
-      encoder: { type: string; config: { contextUnits: number; pooling: string } };
+      encoder: {
+        type: string;
+        config: { contextUnits: number; representation: string; pooling: string };
+      };
     };
     expect(manifest.method).toBe('cpc');
     expect(manifest.dataset).toMatchObject({
@@ -50,11 +53,33 @@ describe('selfsup pretrain cpc and the downstream commands on audio (built binar
       sampleRate: 8000,
       duration: 0.5,
     });
-    // The script's defaults: 32 context units, mean-max pooling.
+    // The acceptance run's encoder: 64 context units, mean-max pooling of [c_t, z_t].
     expect(manifest.encoder).toMatchObject({
       type: 'cpc',
-      config: { contextUnits: 32, pooling: 'mean-max' },
+      config: { contextUnits: 64, representation: 'context-and-latent', pooling: 'mean-max' },
     });
+  });
+
+  it('pretrains CPC on 2 workers with the losses of 1 worker (InfoNCE over the gathered latents)', async () => {
+    const losses = async (workers: string): Promise<number[]> => {
+      const out = `cpc-workers-${workers}`;
+      const run = await runCli(
+        ['pretrain', 'cpc', ...tinyCpcFlags, '--steps', '3', '--workers', workers, '--out', out],
+        directory,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      return readFileSync(join(directory, out, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { loss: number }).loss);
+    };
+    const two = await losses('2');
+    const one = await losses('1');
+    expect(two).toHaveLength(3);
+    for (const [index, loss] of two.entries()) {
+      expect(Math.abs(loss - (one[index] as number)) / Math.abs(loss)).toBeLessThan(1e-5);
+    }
+    expect(one[2]).not.toBe(one[0]);
   });
 
   it('finetune: a linear probe on 80 labels of synthetic-audio, evaluated on its test clips', async () => {
@@ -111,8 +136,8 @@ describe('selfsup pretrain cpc and the downstream commands on audio (built binar
       directory,
     );
     expect(run.code, run.stderr).toBe(0);
-    // Mean and maximum over time of the 32-unit context: 64 dimensions.
-    expect(JSON.parse(run.stdout)).toMatchObject({ rows: 16, dimension: 64 });
+    // Mean and maximum over time of [c_t, z_t] (64 context units + 64 latent channels): 256.
+    expect(JSON.parse(run.stdout)).toMatchObject({ rows: 16, dimension: 256 });
   });
 
   it('compare: reloads the CPC encoder for every seed (its factory comes from the method)', async () => {

@@ -14,12 +14,12 @@ describe('checkWorkers', () => {
       )
       .map((method) => method.name)
       .sort();
-    expect(allowed).toEqual(['bert', 'elmo', 'gpt', 'mae', 'pixelcnn', 'simclr', 'wavenet']);
+    expect(allowed).toEqual(['bert', 'cpc', 'elmo', 'gpt', 'mae', 'pixelcnn', 'simclr', 'wavenet']);
     for (const name of allowed) expect(() => checkWorkers(findMethod(name), 2, 12)).not.toThrow();
   });
 
   it('refuses batch-coupled methods and own trainers with the reason and --workers 1', () => {
-    for (const name of ['moco', 'rotation', 'frame-order', 'clip', 'cpc', 'wav2vec2']) {
+    for (const name of ['moco', 'rotation', 'frame-order', 'clip', 'wav2vec2']) {
       expect(() => checkWorkers(findMethod(name), 2, 64)).toThrow(
         new RegExp(
           `${name} cannot train across worker threads yet: .*(BatchNorm|negatives|batch).*--workers 1`,
