@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { deriveSeed, SeededRandom } from '../random/seeded-random';
 import type { BatchSourceV1 } from '../spec/batch-source-v1';
 import type { ObjectiveV1, StepContextV1 } from '../spec/objective-v1';
-import { globalNorm } from './clip-by-global-norm';
+import { clipByGlobalNorm, globalNorm } from './clip-by-global-norm';
 import { checkDataParallelSupport } from './data-parallel/check-data-parallel-support';
 import {
   createDataParallelTrainer,
@@ -438,17 +438,11 @@ export async function pretrain<Batch>(
           for (const [key, gradient] of Object.entries(gradientsToAverage)) {
             averaged[key] = accumulation > 1 ? gradient.mul(1 / accumulation) : gradient;
           }
-          const norm = globalNorm(averaged);
-          let clipped = averaged;
-          if (settings.clipNorm !== undefined) {
-            const scale = tf.minimum(
-              tf.scalar(1),
-              tf.scalar(settings.clipNorm).div(norm.add(1e-6)),
-            );
-            clipped = {};
-            for (const [key, gradient] of Object.entries(averaged))
-              clipped[key] = gradient.mul(scale);
-          }
+          // One fused kernel on wasm (the norm and the scaled gradients), tensor ops elsewhere.
+          const { gradients: clipped, norm } =
+            settings.clipNorm === undefined
+              ? { gradients: averaged, norm: globalNorm(averaged) }
+              : clipByGlobalNorm(averaged, settings.clipNorm);
           const scalars = [
             mean(losses),
             norm,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { copyTensorValues } from '../../backend/copy-tensor-values';
 import { deriveSeed } from '../../random/seeded-random';
 import type { ObjectiveV1, StepContextV1 } from '../../spec/objective-v1';
-import { globalNorm } from '../clip-by-global-norm';
+import { clipByGlobalNorm, globalNorm } from '../clip-by-global-norm';
 import { createLearningRateSchedule } from '../learning-rate-schedule';
 import { objectiveGradients } from '../objective-gradients';
 import { optimizerFromSettings } from '../optimizer-from-settings';
@@ -183,12 +183,10 @@ export class DataParallelReplica {
         const values = summed.subarray(offset, offset + parameter.variable.size);
         averaged[parameter.key] = tf.tensor(values, parameter.variable.shape, 'float32');
       });
-      const norm = globalNorm(averaged);
-      if (this.settings.clipNorm === undefined) return { gradients: averaged, norm };
-      const scale = tf.minimum(tf.scalar(1), tf.scalar(this.settings.clipNorm).div(norm.add(1e-6)));
-      const clipped: Record<string, tf.Tensor> = {};
-      for (const [key, gradient] of Object.entries(averaged)) clipped[key] = gradient.mul(scale);
-      return { gradients: clipped, norm };
+      // pretrain()'s clip: one fused kernel on wasm, tensor ops elsewhere.
+      return this.settings.clipNorm === undefined
+        ? { gradients: averaged, norm: globalNorm(averaged) }
+        : clipByGlobalNorm(averaged, this.settings.clipNorm);
     });
     let gradientNorm: number;
     let updated = false;
