@@ -15,9 +15,10 @@
 //   node scripts/scaling-profile.mjs                 # ~5 min on an idle machine; run after `pnpm --filter @selfsup/bench build`
 //   node scripts/scaling-profile.mjs --steps 10      # fewer timed steps per bench run
 //
-// Writes results/scaling-profile-<date>.json (atomically) and prints a summary.
+// Writes results/scaling-profile-<date>.json (atomically; -<HHMM> added when that file exists) and
+// prints a summary.
 import { execFile } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,8 +139,14 @@ for (const row of report.dataParallel) {
       `${row.workload}: ${row.throughput.toFixed(0)} ${row.unit}/s, ${row.speedupOverOneWorker.toFixed(2)}× one thread (2 independent processes: ${report.probes[row.workload.replace('-data-parallel', '')].scaling.toFixed(2)}×)`,
     );
 }
+// The default name is the date's; a second profile the same day gets the time too, so that a
+// committed profile is never overwritten (--out FILE writes exactly FILE).
+const dated = resolve(here, `../results/scaling-profile-${report.date.slice(0, 10)}.json`);
 const out = resolve(
-  values.out ?? resolve(here, `../results/scaling-profile-${report.date.slice(0, 10)}.json`),
+  values.out ??
+    (existsSync(dated)
+      ? dated.replace(/\.json$/, `-${report.date.slice(11, 16).replace(':', '')}.json`)
+      : dated),
 );
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(`${out}.${process.pid}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
