@@ -319,7 +319,6 @@ function audioConvGeometry(
     : undefined;
 }
 
-/** The latent encoder's per-position output among its model's outputs (rank 3, size D). */
 /** Size of the per-step representation: H, D, or H + D. */
 function representationSize(config: CpcEncoderConfig): number {
   switch (config.representation) {
@@ -332,6 +331,7 @@ function representationSize(config: CpcEncoderConfig): number {
   }
 }
 
+/** The latent encoder's per-position output among its model's outputs (rank 3, size D). */
 function latentFeatures(
   latent: EncoderV1,
   outputs: tf.SymbolicTensor | tf.SymbolicTensor[],
