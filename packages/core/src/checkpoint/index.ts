@@ -7,6 +7,7 @@ export {
 } from './checkpoint-manifest';
 export { createFileIOHandler } from './create-file-io-handler';
 export type { FileIOHandlerOptions } from './file-io-handler';
+export { listCheckpoints } from './list-checkpoints';
 export type { LoadedCheckpoint } from './load-checkpoint';
 export { loadCheckpoint } from './load-checkpoint';
 export { readCheckpointManifest } from './read-manifest';
