@@ -24,8 +24,8 @@
 // architecture flags), --workers N (1: data-parallel worker threads, InfoNCE over the candidates
 // of every worker; see scripts/cpc-workload.mjs), --quiet. The contrastive build defaults to
 // ../dist/index.js; set SELFSUP_CONTRASTIVE_DIST to another build.
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -33,6 +33,7 @@ import {
   evaluate,
   finetune,
   initBackend,
+  listCheckpoints,
   loadEncoder,
   pretrain,
   TrainingAbortedError,
@@ -210,13 +211,10 @@ const describe = (accuracy) =>
     .map((name) => `${(100 * accuracy[name]).toFixed(1)}% (${shortNames[name]})`)
     .join(', ');
 
-/** The checkpoints of a run directory (oldest first), or the checkpoint itself. */
-function listSnapshots(directory) {
-  const steps = readdirSync(directory)
-    .filter((name) => /^step-\d+$/.test(name))
-    .sort();
-  if (steps.length === 0) return [{ step: null, directory }];
-  return steps.map((name) => ({ step: Number(name.slice(5)), directory: join(directory, name) }));
+/** The checkpoints of a run directory (oldest first, core's `listCheckpoints`), or the checkpoint itself. */
+async function listSnapshots(directory) {
+  const checkpoints = await listCheckpoints(directory);
+  return checkpoints.length === 0 ? [{ step: null, directory }] : checkpoints;
 }
 
 function writeJsonAtomically(path, value) {
@@ -259,13 +257,13 @@ const probeTestSet = syntheticAudioTestSet({
 const train = { inputs: audioSetToTensor(probeTrainSet), labels: probeTrainSet.labels };
 const test = { inputs: audioSetToTensor(probeTestSet), labels: probeTestSet.labels };
 const randomEncoder = createRunCpcEncoder(flags);
+const frames = randomEncoder.outputLength(flags.sampleRate);
 const probeStarted = performance.now();
 const randomInit = (await probeAll(randomEncoder, train, { test }, flags)).test;
 const probeSeconds = (performance.now() - probeStarted) / 1000;
 randomEncoder.dispose();
 log(`random init: linear probe ${describe(randomInit.accuracy)} [${probeSeconds.toFixed(0)} s]`);
 
-const frames = createRunCpcEncoder(flags).outputLength(flags.sampleRate);
 let pretrained;
 let stoppedBy = 'steps';
 if (flags.encoderDirectory === null) {
@@ -328,7 +326,7 @@ if (flags.encoderDirectory === null) {
 }
 
 // The snapshots: this run's checkpoints, or --encoder's.
-const snapshots = listSnapshots(flags.encoderDirectory ?? flags.runDirectory);
+const snapshots = await listSnapshots(flags.encoderDirectory ?? flags.runDirectory);
 // Snapshot selection only: clips of a third seed, never the probe's train or test clips.
 const probeValidationSet =
   snapshots.length > 1
