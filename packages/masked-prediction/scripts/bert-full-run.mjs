@@ -24,8 +24,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   cloneEncoder,
-  evaluate,
-  finetune,
   initBackend,
   labelEfficiency,
   pretrain,
@@ -39,6 +37,13 @@ import {
   trainWordPieceTokenizer,
 } from '@selfsup/data';
 import * as tf from '@tensorflow/tfjs';
+import {
+  balancedRunner,
+  balancedSummary,
+  disposeSpamHamSets,
+  spamHamRecipe,
+  spamHamSets,
+} from './bert-spam-ham.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDirectory = resolve(here, '..');
@@ -352,64 +357,12 @@ log(
 
 // ---- Spam/ham with few labels ----------------------------------------------------------------
 phase = performance.now();
-// The smoke run takes every 12th training and every 6th test message (both classes occur).
-const poolMessages = settings.smoke
-  ? spam.train.filter((_, index) => index % 12 === 0)
-  : spam.train;
-const testMessages = settings.smoke ? spam.test.filter((_, index) => index % 6 === 0) : spam.test;
-const inputsOf = (messages) =>
-  encodeBertInputs(
-    tokenizer,
-    messages.map((message) => message.body),
-    { maxLength: settings.sequenceLength },
-  );
-const pool = {
-  inputs: inputsOf(poolMessages),
-  labels: poolMessages.map((message) => message.label),
-};
-const test = {
-  inputs: inputsOf(testMessages),
-  labels: testMessages.map((message) => message.label),
-};
-
-/** A runner like core's createEncoderRunner that also reports balanced accuracy (mean recall). */
-function balancedRunner(name, createEncoder, modes, overrides) {
-  return {
-    name,
-    modes,
-    async run(context) {
-      const encoder = await createEncoder(context.encoderSeed);
-      let finetuned;
-      try {
-        finetuned = await finetune(encoder, context.train, {
-          ...context.recipe,
-          ...overrides,
-          mode: context.mode,
-          task: 'classification',
-          numClasses: context.numClasses,
-          seed: context.finetuneSeed,
-          ...(context.validation === undefined ? {} : { validation: context.validation }),
-        });
-        const report = await evaluate(finetuned, context.test);
-        const recalls = report.perClass
-          .filter((entry) => entry.support > 0)
-          .map((entry) => entry.recall);
-        return {
-          metrics: {
-            accuracy: report.accuracy,
-            balancedAccuracy: recalls.reduce((sum, recall) => sum + recall, 0) / recalls.length,
-            macroF1: report.macroF1,
-          },
-          epochsTrained: finetuned.history.epochs.length,
-          bestEpoch: finetuned.history.bestEpoch,
-        };
-      } finally {
-        finetuned?.dispose();
-        encoder.dispose();
-      }
-    },
-  };
-}
+const sets = spamHamSets(spam, tokenizer, {
+  encodeBertInputs,
+  sequenceLength: settings.sequenceLength,
+  smoke: settings.smoke,
+});
+const { pool, test } = sets;
 
 const efficiency = await labelEfficiency({
   train: pool,
@@ -419,7 +372,7 @@ const efficiency = await labelEfficiency({
   numClasses: 2,
   runners: [
     balancedRunner('pretrained', () => cloneEncoder(bert.encoder), ['linear-probe', 'full'], {
-      encoderLearningRateMultiplier: 0.1,
+      encoderLearningRateMultiplier: spamHamRecipe.pretrainedEncoderLearningRateMultiplier,
     }),
     balancedRunner(
       'scratch',
@@ -430,8 +383,13 @@ const efficiency = await labelEfficiency({
   ],
   recipe: settings.smoke
     ? { epochs: 2, batchSize: 16, inferenceBatchSize: 64 }
-    : { epochs: 40, batchSize: 16, inferenceBatchSize: 64, learningRate: 1e-3 },
-  minimumSteps: settings.smoke ? 4 : 150,
+    : {
+        epochs: spamHamRecipe.epochs,
+        batchSize: spamHamRecipe.batchSize,
+        inferenceBatchSize: spamHamRecipe.inferenceBatchSize,
+        learningRate: spamHamRecipe.learningRate,
+      },
+  minimumSteps: settings.smoke ? 4 : spamHamRecipe.minimumSteps,
   summaryMetrics: ['balancedAccuracy', 'accuracy', 'macroF1'],
   onProgress: ({ completed, total, row, seconds: runSeconds }) =>
     log(
@@ -439,13 +397,9 @@ const efficiency = await labelEfficiency({
         `balanced accuracy ${(row.metrics.balancedAccuracy * 100).toFixed(1)}% (${runSeconds.toFixed(0)} s)`,
     ),
 });
-tf.dispose([pool.inputs, test.inputs]);
+disposeSpamHamSets(sets);
 const finetuneSeconds = seconds(phase);
-const summaryOf = (runner, mode) =>
-  efficiency.summary.find(
-    (entry) =>
-      entry.runner === runner && entry.mode === mode && entry.metric === 'balancedAccuracy',
-  );
+const summaryOf = (runner, mode) => balancedSummary(efficiency, runner, mode);
 const pretrainedFull = summaryOf('pretrained', 'full');
 const pretrainedProbe = summaryOf('pretrained', 'linear-probe');
 const scratch = summaryOf('scratch', 'full');
@@ -486,8 +440,8 @@ const report = {
       : `${sotuTraining.length} SOTU addresses + ${spamBodies.length} SpamAssassin training bodies`,
     pretrainingTokens: stream.length,
     heldOutSotuAddresses: heldOutAddresses.length,
-    spamPool: poolMessages.length,
-    spamTest: testMessages.length,
+    spamPool: sets.description.poolMessages,
+    spamTest: sets.description.scoredMessages,
     classes: spamAssassinClassNames,
   },
   seconds: {
