@@ -13,7 +13,12 @@
 // --skip-channels N (64), --dilation-cycle N (10), --batch-size N (4), --crop N (4096 samples),
 // --learning-rate X (2e-3), --warmup N (100), --classes LIST (0,1,2,3,4,5,6,7: class ids of
 // syntheticAudioClassNames), --per-class N (10 generated clips per class), --generate-samples N
-// (8000 = 1 s), --temperature X (1), --classifier-clips N (60 real clips per class to train the
+// (8000 = 1 s), --temperature X (1; a list such as 1,0.9,0.8 is chosen among on a validation
+// generation: --validation-per-class N clips per class (5) at every listed temperature, scored by
+// the classifier; the report's clips are then a fresh generation at the chosen one),
+// --event-crops (train on the loud part of each clip: a window of --crop samples whose energy is at
+// least half the clip's loudest window, the way WaveNet recipes trim silence; the background
+// noise between events is not what the class describes), --classifier-clips N (60 real clips per class to train the
 // classifier; as many again to test it), --seed N (0), --out FILE
 // (results/wavenet-synthetic-audio.json), --wav-dir DIR (results/wavenet-wavs), --smoke (tiny
 // settings; writes to the temporary folder unless --out/--wav-dir say otherwise), --workers N (1:
@@ -33,6 +38,7 @@ import {
   finetune,
   initBackend,
   pretrain,
+  SeededRandom,
   TrainingAbortedError,
 } from '@selfsup/core';
 import {
@@ -54,7 +60,7 @@ const clipLength = sampleRate;
 const usage =
   'usage: node scripts/wavenet-full-run.mjs [--max-minutes 45] [--steps auto] [--layers 10] [--channels 32] ' +
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
-  '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1] ' +
+  '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--validation-per-class 5] [--event-crops] ' +
   '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] [--smoke] [--quiet]';
 
 function fail(message) {
@@ -81,6 +87,8 @@ function parseFlags() {
         'per-class': { type: 'string' },
         'generate-samples': { type: 'string' },
         temperature: { type: 'string', default: '1' },
+        'validation-per-class': { type: 'string' },
+        'event-crops': { type: 'boolean', default: false },
         'classifier-clips': { type: 'string' },
         seed: { type: 'string', default: '0' },
         workers: { type: 'string', default: '1' },
@@ -112,6 +120,7 @@ function parseFlags() {
         'per-class': 1,
         'generate-samples': 800,
         'classifier-clips': 12,
+        'validation-per-class': 1,
       }
     : {
         layers: 10,
@@ -124,6 +133,7 @@ function parseFlags() {
         'per-class': 10,
         'generate-samples': clipLength,
         'classifier-clips': 60,
+        'validation-per-class': 5,
       };
   const integer = (name, minimum) => {
     const raw = values[name] ?? String(defaults[name]);
@@ -147,8 +157,15 @@ function parseFlags() {
       `--classes must list distinct class ids in [0, ${syntheticAudioClassNames.length}), got '${values.classes}'.`,
     );
   }
-  const temperature = Number(values.temperature);
-  if (!(temperature >= 0)) fail(`--temperature must be ≥ 0, got '${values.temperature}'.`);
+  const temperatures = values.temperature.split(',').map((part) => Number(part.trim()));
+  if (
+    temperatures.length === 0 ||
+    new Set(temperatures).size !== temperatures.length ||
+    !temperatures.every((value) => value >= 0 && Number.isFinite(value))
+  )
+    fail(
+      `--temperature must be a number ≥ 0 or a list of distinct ones, got '${values.temperature}'.`,
+    );
   const workers = integer('workers', 1);
   const batchSize = integer('batch-size', 1);
   if (batchSize % workers !== 0)
@@ -177,7 +194,9 @@ function parseFlags() {
     classes,
     perClass: integer('per-class', 1),
     generateSamples: integer('generate-samples', 1),
-    temperature,
+    temperatures,
+    validationPerClass: integer('validation-per-class', 1),
+    eventCrops: values['event-crops'],
     classifierClips: integer('classifier-clips', 2),
     seed: integer('seed', 0),
     workers,
@@ -207,28 +226,54 @@ function writeAtomically(path, bytes) {
 }
 
 /**
- * A resumable BatchSourceV1 of `{ audio [B, crop… clip, 1], labels [B] }` from the chosen classes:
- * row j of batch p is syntheticAudioExample(deriveSeed(seed, 1, p·B + j)) with its class forced to
- * classes[label], label uniform over the chosen classes (labels are 0…K−1).
+ * The start of a window of `length` samples on the loud part of a clip: drawn uniformly (from
+ * `seed`) among the windows whose energy is at least half that of the clip's loudest window.
  */
-function conditionalAudioSource(classes, batchSize) {
+function loudWindowStart(samples, length, seed) {
+  const starts = samples.length - length + 1;
+  if (starts <= 1) return 0;
+  const energies = new Float64Array(starts);
+  let energy = 0;
+  for (let i = 0; i < length; i++) energy += samples[i] ** 2;
+  energies[0] = energy;
+  for (let start = 1; start < starts; start++) {
+    energy += samples[start + length - 1] ** 2 - samples[start - 1] ** 2;
+    energies[start] = energy;
+  }
+  const loudest = energies.reduce((largest, value) => Math.max(largest, value), 0);
+  const candidates = [];
+  for (let start = 0; start < starts; start++)
+    if (energies[start] >= 0.5 * loudest) candidates.push(start);
+  return candidates[new SeededRandom(seed).nextInt(candidates.length)];
+}
+
+/**
+ * A resumable BatchSourceV1 of `{ audio [B, T, 1], labels [B] }` from the chosen classes: row j of
+ * batch p is syntheticAudioExample(deriveSeed(seed, 1, p·B + j)) with its class forced to
+ * classes[label], label uniform over the chosen classes (labels are 0…K−1). Whole clips (T = 1 s;
+ * the objective crops), or with `eventCrops` a loud window of `crop` samples per clip
+ * ({@link loudWindowStart}).
+ */
+function conditionalAudioSource(classes, batchSize, { crop, eventCrops }) {
+  const length = eventCrops ? crop : clipLength;
   return {
     specificationVersion: 'v1',
     *batches({ position, seed }) {
       for (let batch = position; ; batch++) {
-        const audio = new Float32Array(batchSize * clipLength);
+        const audio = new Float32Array(batchSize * length);
         const labels = new Int32Array(batchSize);
         for (let row = 0; row < batchSize; row++) {
           const exampleSeed = deriveSeed(seed, 1, batch * batchSize + row);
           const label = deriveSeed(exampleSeed, 7) % classes.length;
-          audio.set(
-            syntheticAudioExample(exampleSeed, { sampleRate }, classes[label]).samples,
-            row * clipLength,
-          );
+          const { samples } = syntheticAudioExample(exampleSeed, { sampleRate }, classes[label]);
+          const start = eventCrops
+            ? loudWindowStart(samples, length, deriveSeed(exampleSeed, 8))
+            : 0;
+          audio.set(samples.subarray(start, start + length), row * length);
           labels[row] = label;
         }
         yield {
-          audio: tf.tensor3d(audio, [batchSize, clipLength, 1]),
+          audio: tf.tensor3d(audio, [batchSize, length, 1]),
           labels: tf.tensor1d(labels, 'int32'),
         };
       }
@@ -250,32 +295,27 @@ function realClips(classes, perClass, seed) {
   return { count: rows.length, samplesPerClip: clipLength, sampleRate, samples, labels };
 }
 
-function standardize(train, others, size) {
-  const rows = train.length / size;
-  const mean = new Float64Array(size);
-  const variance = new Float64Array(size);
-  for (let i = 0; i < train.length; i++) mean[i % size] += train[i] / rows;
-  for (let i = 0; i < train.length; i++)
-    variance[i % size] += (train[i] - mean[i % size]) ** 2 / rows;
-  const apply = (values) =>
-    values.map((value, i) => (value - mean[i % size]) / (Math.sqrt(variance[i % size]) + 1e-6));
-  return [apply(train), ...others.map(apply)];
-}
-
 /**
  * The spectral classifier: an MLP 64-64 on the standardized spectral features of real clips
  * (core's finetune, 30 epochs, batch 64, lr 1e-2: @selfsup/data's learnability check), scored on
- * held-out real clips and on the generated ones.
+ * held-out real clips. `score(set)` classifies other clips (the generated ones) with the same
+ * standardization.
  */
-async function spectralClassifier(train, realTest, generated, classCount, seed) {
+async function trainSpectralClassifier(train, realTest, classCount, seed) {
   const size = audioSpectralFeatureNames.length;
-  const [trainFeatures, testFeatures, generatedFeatures] = standardize(
-    audioFeatureMatrix(train),
-    [audioFeatureMatrix(realTest), audioFeatureMatrix(generated)],
-    size,
-  );
+  const trainFeatures = audioFeatureMatrix(train);
+  const rows = train.count;
+  const mean = new Float64Array(size);
+  const variance = new Float64Array(size);
+  for (let i = 0; i < trainFeatures.length; i++) mean[i % size] += trainFeatures[i] / rows;
+  for (let i = 0; i < trainFeatures.length; i++)
+    variance[i % size] += (trainFeatures[i] - mean[i % size]) ** 2 / rows;
+  const standardized = (set) =>
+    audioFeatureMatrix(set).map(
+      (value, i) => (value - mean[i % size]) / (Math.sqrt(variance[i % size]) + 1e-6),
+    );
   const encoder = createMlpEncoder({ inputShape: [size], hiddenSizes: [64, 64], seed: seed + 1 });
-  const trainInputs = tf.tensor2d(trainFeatures, [train.count, size]);
+  const trainInputs = tf.tensor2d(standardized(train), [rows, size]);
   const classifier = await finetune(
     encoder,
     { inputs: trainInputs, labels: train.labels },
@@ -288,20 +328,24 @@ async function spectralClassifier(train, realTest, generated, classCount, seed) 
       seed: seed + 1,
     },
   );
-  const score = async (features, set) => {
-    const inputs = tf.tensor2d(features, [set.count, size]);
+  trainInputs.dispose();
+  const score = async (set) => {
+    const inputs = tf.tensor2d(standardized(set), [set.count, size]);
     try {
       return await evaluate(classifier, { inputs, labels: set.labels });
     } finally {
       inputs.dispose();
     }
   };
-  const realReport = await score(testFeatures, realTest);
-  const generatedReport = await score(generatedFeatures, generated);
-  classifier.dispose();
-  trainInputs.dispose();
-  encoder.model.dispose();
-  return { realReport, generatedReport };
+  const realReport = await score(realTest);
+  return {
+    realReport,
+    score,
+    dispose() {
+      classifier.dispose();
+      encoder.model.dispose();
+    },
+  };
 }
 
 async function main() {
@@ -337,7 +381,7 @@ async function main() {
 
   // Timing probe on a throwaway copy: ms per training step and generated samples per second.
   const probe = createWavenetObjective({ wavenet: wavenetOptions, cropLength: flags.crop });
-  const probeSource = conditionalAudioSource(flags.classes, flags.batchSize);
+  const probeSource = conditionalAudioSource(flags.classes, flags.batchSize, flags);
   // It runs at least 8 steps and 10 s (at most 40 steps): the first steps warm up (JIT, XNNPACK,
   // allocations), so the estimate is the median of the second half.
   const stepTimes = [];
@@ -373,8 +417,12 @@ async function main() {
   probe.dispose();
   const generationEstimate = (probeGeneration.seconds / probeSamples) * flags.generateSamples;
   // The classifier: features of ~2 × classifierClips × K real clips + MLP training (~1 min at most).
+  // Several temperatures add one validation generation each (smaller batches: counted as a full one).
+  const generations = 1 + (flags.temperatures.length > 1 ? flags.temperatures.length : 0);
   const reserveSeconds =
-    generationEstimate * 1.15 + 30 + 0.05 * flags.classifierClips * flags.classes.length;
+    generationEstimate * generations * 1.15 +
+    30 +
+    0.05 * flags.classifierClips * flags.classes.length;
   const trainSeconds = Math.max(5, (deadline - performance.now()) / 1000 - reserveSeconds);
   const steps =
     flags.steps === 'auto'
@@ -396,7 +444,7 @@ async function main() {
   const timer = setTimeout(() => controller.abort(), trainSeconds * 1000);
   let stoppedBy = 'steps';
   try {
-    await pretrain(objective, conditionalAudioSource(flags.classes, flags.batchSize), {
+    await pretrain(objective, conditionalAudioSource(flags.classes, flags.batchSize, flags), {
       steps,
       learningRate: flags.learningRate,
       warmupSteps: Math.min(flags.warmup, Math.floor(steps / 10)),
@@ -428,35 +476,6 @@ async function main() {
   const mean = (values) =>
     values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 
-  // Generation: perClass clips of every class, in one parallel batch.
-  const classId = Array.from({ length: clipCount }, (_, i) => Math.floor(i / flags.perClass));
-  const generation = await generateWavenet(objective.wavenet, {
-    samples: flags.generateSamples,
-    seed: deriveSeed(flags.seed, 99),
-    classId,
-    temperature: flags.temperature,
-    onProgress: (done, total) => log(`generated ${done}/${total} samples of ${clipCount} clips`),
-  });
-  objective.dispose();
-  const generated = {
-    count: clipCount,
-    samplesPerClip: flags.generateSamples,
-    sampleRate,
-    samples: new Float32Array(clipCount * flags.generateSamples),
-    labels: Int32Array.from(classId),
-  };
-  generation.audio.forEach((clip, i) => {
-    generated.samples.set(clip, i * flags.generateSamples);
-  });
-  const wavFiles = [];
-  flags.classes.forEach((id, label) => {
-    const clip = generation.audio[label * flags.perClass];
-    const name = `${id}-${syntheticAudioClassNames[id].replaceAll(' ', '-')}.wav`;
-    const path = join(flags.wavDirectory, name);
-    writeAtomically(path, encodeWav(clip, sampleRate));
-    wavFiles.push(path);
-  });
-
   // The spectral classifier, trained on real clips, scores real held-out and generated clips.
   const classifierTrain = realClips(
     flags.classes,
@@ -468,13 +487,77 @@ async function main() {
     flags.classifierClips,
     deriveSeed(flags.seed, 12),
   );
-  const { realReport, generatedReport } = await spectralClassifier(
+  const classifier = await trainSpectralClassifier(
     classifierTrain,
     classifierTest,
-    generated,
     flags.classes.length,
     flags.seed,
   );
+  const realReport = classifier.realReport;
+
+  // Generation: perClass clips of every class, in one parallel batch.
+  const generateSet = async (temperature, perClass, seed) => {
+    const count = perClass * flags.classes.length;
+    const classId = Array.from({ length: count }, (_, i) => Math.floor(i / perClass));
+    const generation = await generateWavenet(objective.wavenet, {
+      samples: flags.generateSamples,
+      seed,
+      classId,
+      temperature,
+      onProgress: (done, total) =>
+        log(`generated ${done}/${total} samples of ${count} clips at temperature ${temperature}`),
+    });
+    const set = {
+      count,
+      samplesPerClip: flags.generateSamples,
+      sampleRate,
+      samples: new Float32Array(count * flags.generateSamples),
+      labels: Int32Array.from(classId),
+    };
+    generation.audio.forEach((clip, i) => {
+      set.samples.set(clip, i * flags.generateSamples);
+    });
+    return { set, generation };
+  };
+  // Several temperatures: each generates validation clips (their own seed), the classifier scores
+  // them, and the best one generates the reported clips afresh.
+  const temperatureValidation = [];
+  if (flags.temperatures.length > 1) {
+    for (const temperature of flags.temperatures) {
+      const { set } = await generateSet(
+        temperature,
+        flags.validationPerClass,
+        deriveSeed(flags.seed, 98),
+      );
+      const report = await classifier.score(set);
+      temperatureValidation.push({ temperature, matchRate: report.accuracy });
+      log(
+        `validation clips at temperature ${temperature}: match ${(100 * report.accuracy).toFixed(1)}%`,
+      );
+    }
+  }
+  const temperature =
+    temperatureValidation.length === 0
+      ? flags.temperatures[0]
+      : temperatureValidation.reduce((best, entry) =>
+          entry.matchRate > best.matchRate ? entry : best,
+        ).temperature;
+  const { set: generated, generation } = await generateSet(
+    temperature,
+    flags.perClass,
+    deriveSeed(flags.seed, 99),
+  );
+  objective.dispose();
+  const wavFiles = [];
+  flags.classes.forEach((id, label) => {
+    const clip = generation.audio[label * flags.perClass];
+    const name = `${id}-${syntheticAudioClassNames[id].replaceAll(' ', '-')}.wav`;
+    const path = join(flags.wavDirectory, name);
+    writeAtomically(path, encodeWav(clip, sampleRate));
+    wavFiles.push(path);
+  });
+  const generatedReport = await classifier.score(generated);
+  classifier.dispose();
   const matchRate = generatedReport.accuracy;
   const perClass = Object.fromEntries(
     flags.classes.map((id, label) => {
@@ -509,7 +592,11 @@ async function main() {
       classes: flags.classes.map((id) => syntheticAudioClassNames[id]),
       perClass: flags.perClass,
       generateSamples: flags.generateSamples,
-      temperature: flags.temperature,
+      temperature,
+      temperatures: flags.temperatures,
+      temperatureValidation,
+      validationClipsPerClass: flags.temperatures.length > 1 ? flags.validationPerClass : 0,
+      eventCrops: flags.eventCrops,
       classifierClipsPerClass: flags.classifierClips,
       maxMinutes: flags.maxMinutes,
       seed: flags.seed,
