@@ -12,7 +12,8 @@
 // Flags: --run DIR (required: holds tokenizer.json and the step-N checkpoints), --split validation|test
 // (validation), --rows LIST (pretrained-full,pretrained-probe,scratch), --labels N (100), --seeds a,b,c
 // (0,1,2,3,4), --learning-rate X (head, and scratch encoder: 1e-3), --encoder-learning-rate-multiplier X
-// (pretrained encoder in full finetuning: 0.1), --epochs N (40), --batch-size N (16), --patience N (5),
+// (pretrained encoder in full finetuning: 0.1), --linear-probe-first N (0: off; N > 0: the pretrained
+// full finetuning starts from a linear probe trained up to N epochs, LP-FT), --epochs N (40), --batch-size N (16), --patience N (5),
 // --monitor loss|accuracy (loss), --minimum-steps N (150), --out FILE
 // (results/bert-finetune-<split>-<time>.json), --smoke (every 12th pool and 6th scored message, 2 epochs), --quiet.
 // The package build defaults to ../dist/index.js; SELFSUP_MASKED_PREDICTION_DIST overrides it.
@@ -45,7 +46,7 @@ const { encodeBertInputs, loadBert } = await import(pathToFileURL(resolve(distri
 const usage =
   'usage: node scripts/bert-finetune-study.mjs --run DIR [--split validation|test] ' +
   '[--rows pretrained-full,pretrained-probe,scratch] [--labels 100] [--seeds 0,1,2,3,4] [--learning-rate 1e-3] ' +
-  '[--encoder-learning-rate-multiplier 0.1] [--epochs 40] [--batch-size 16] [--patience 5] [--monitor loss] ' +
+  '[--encoder-learning-rate-multiplier 0.1] [--linear-probe-first 0] [--epochs 40] [--batch-size 16] [--patience 5] [--monitor loss] ' +
   '[--minimum-steps 150] [--out FILE] [--smoke] [--quiet]';
 const allRows = ['pretrained-full', 'pretrained-probe', 'scratch'];
 
@@ -64,6 +65,7 @@ function parseFlags() {
           type: 'string',
           default: String(spamHamRecipe.pretrainedEncoderLearningRateMultiplier),
         },
+        'linear-probe-first': { type: 'string', default: '0' },
         epochs: { type: 'string', default: String(spamHamRecipe.epochs) },
         'batch-size': { type: 'string', default: String(spamHamRecipe.batchSize) },
         patience: { type: 'string', default: '5' },
@@ -122,6 +124,7 @@ function parseFlags() {
     seeds,
     learningRate,
     encoderLearningRateMultiplier: number('encoder-learning-rate-multiplier', 0),
+    linearProbeFirst: integer('linear-probe-first', 0),
     epochs: integer('epochs', 1),
     batchSize: integer('batch-size', 1),
     patience: integer('patience', 1),
@@ -184,6 +187,9 @@ const runners = [
     : [
         balancedRunner('pretrained', () => cloneEncoder(bert.encoder), pretrainedModes, {
           encoderLearningRateMultiplier: settings.encoderLearningRateMultiplier,
+          ...(settings.linearProbeFirst === 0
+            ? {}
+            : { linearProbeFirst: { epochs: settings.linearProbeFirst } }),
         }),
       ]),
   ...(settings.rows.includes('scratch')
@@ -254,6 +260,7 @@ writeJsonAtomically(settings.out, {
       ...recipe,
       minimumSteps: settings.minimumSteps,
       pretrainedEncoderLearningRateMultiplier: settings.encoderLearningRateMultiplier,
+      pretrainedLinearProbeFirstEpochs: settings.linearProbeFirst,
     },
   },
   metric: `balanced accuracy (mean per-class recall) on the ${sets.description.scored}`,

@@ -20,4 +20,6 @@ export type FinetuneHistory = {
   readonly restoredBestWeights: boolean;
   /** Whether early stopping ended training before the epoch budget. */
   readonly stoppedEarly: boolean;
+  /** With `linearProbeFirst` ('full' mode): the history of the linear probe that initialised the head. */
+  readonly linearProbe?: FinetuneHistory;
 };

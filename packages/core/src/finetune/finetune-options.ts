@@ -80,6 +80,23 @@ export const finetuneOptionsSchema = z.object({
   learningRate: z.number().positive().optional(),
   /** The encoder's learning rate is `learningRate × encoderLearningRateMultiplier` ('full' only; 0 freezes its weights, BatchNorm statistics still update). @default 1 */
   encoderLearningRateMultiplier: z.number().min(0).default(1),
+  /**
+   * 'full' only: LP-FT (Kumar et al. 2022, "Fine-Tuning can Distort Pretrained Features"): first fit
+   * the head as a linear probe on the frozen encoder (standardised features, this many epochs at
+   * most at `learningRate` — the probe's default 1e-2 when absent —, early stopping like the main
+   * run), then finetune encoder and head starting from that head instead of a random one, so the
+   * first gradients reaching the encoder are not those of a random classifier. `false`: random head.
+   * @default false
+   */
+  linearProbeFirst: z
+    .union([
+      z.literal(false),
+      z.object({
+        epochs: z.number().int().min(1),
+        learningRate: z.number().positive().optional(),
+      }),
+    ])
+    .default(false),
   /** Decoupled weight decay (AdamW, Loshchilov & Hutter 2019) on weight matrices and kernels, not on biases or norms. @default 1e-4 */
   weightDecay: z.number().min(0).default(1e-4),
   /** Seed of the data order, the head initialisation and the augmentation seeds. @default 0 */

@@ -102,6 +102,54 @@ describe('finetune', () => {
     disposeData(train);
   });
 
+  it('LP-FT starts full finetuning from the linear probe, leak-free', async () => {
+    const train = toLabeledData(gaussianBlobs(60, 3, 4, 11));
+    const test = toLabeledData(gaussianBlobs(45, 3, 4, 12));
+    const probeRecipe = { epochs: 12, batchSize: 16, learningRate: 0.01, seed: 4 };
+    const probeEncoder = createDenseEncoder(4, [{ units: 6, activation: 'tanh' }], 5);
+    const probe = await finetune(probeEncoder, train, { ...probeRecipe, mode: 'linear-probe' });
+    const probeProbabilities = await probe.predictProbabilities(test.inputs);
+    const encoder = createDenseEncoder(4, [{ units: 6, activation: 'tanh' }], 5);
+    await expectNoTensorLeak(async () => {
+      // A vanishing full-finetuning rate: the model stays where the probe put it.
+      const model = await finetune(encoder, train, {
+        mode: 'full',
+        epochs: 1,
+        batchSize: 16,
+        seed: 4,
+        learningRate: 1e-9,
+        linearProbeFirst: { epochs: 12, learningRate: 0.01 },
+      });
+      expect(model.history.linearProbe?.epochs).toHaveLength(12);
+      expect(model.history.epochs).toHaveLength(1);
+      const probabilities = await model.predictProbabilities(test.inputs);
+      expectTensorsClose(probabilities, probeProbabilities, {
+        atol: 1e-4,
+        label: 'LP-FT before any full step = the probe',
+      });
+      probabilities.dispose();
+      model.dispose();
+    });
+    // With a real rate, full finetuning moves on from the probe (and the random-head run differs).
+    const started = createDenseEncoder(4, [{ units: 6, activation: 'tanh' }], 5);
+    const lpft = await finetune(started, train, {
+      mode: 'full',
+      epochs: 5,
+      batchSize: 16,
+      seed: 4,
+      learningRate: 0.01,
+      linearProbeFirst: { epochs: 12 },
+    });
+    expect(lpft.history.epochs[0]!.trainLoss).toBeLessThan(
+      lpft.history.linearProbe!.epochs[0]!.trainLoss,
+    );
+    expect(await accuracyOf(lpft, test)).toBeGreaterThanOrEqual(0.9);
+    tf.dispose(probeProbabilities);
+    for (const model of [probe, lpft]) model.dispose();
+    for (const model of [probeEncoder, encoder, started]) model.dispose();
+    disposeData(train, test);
+  });
+
   it('is deterministic for a seed, including the augmentation seeds', async () => {
     const train = toLabeledData(xorClusters(24, 8));
     const run = async (seed: number): Promise<{ weights: Float32Array; seeds: number[] }> => {

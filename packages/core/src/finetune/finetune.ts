@@ -244,6 +244,30 @@ export async function finetune(
     }
 
     head = makeHead(encoder.outputSize, outputSize, seed);
+    let probeHistory: FinetuneHistory | undefined;
+    if (mode === 'full' && resolved.linearProbeFirst !== false) {
+      // LP-FT: the probe sees the same examples and validation part (its own early stopping).
+      const { epochs: probeEpochs, learningRate: probeLearningRate } = resolved.linearProbeFirst;
+      const probe = await finetune(encoder, train, {
+        ...options,
+        mode: 'linear-probe',
+        epochs: probeEpochs,
+        learningRate:
+          probeLearningRate ?? resolveLearningRate({ ...resolved, mode: 'linear-probe' }),
+        linearProbeFirst: false,
+        validationSplit: 0,
+        ...(validation === undefined ? {} : { validation }),
+        numClasses,
+        onProgress: undefined,
+      } as FinetuneOptions);
+      try {
+        // The probe's head reads raw features (its standardisation is folded into the weights).
+        head.setWeights(probe.head!.getWeights());
+        probeHistory = probe.history;
+      } finally {
+        probe.dispose();
+      }
+    }
     const learningRate = resolveLearningRate(resolved);
     const headOptimizer = createFinetuneOptimizer({
       variables: trainableVariables(head),
@@ -430,7 +454,12 @@ export async function finetune(
         restoredBestWeights: false,
       };
       if (standardization) foldFeatureStandardization(head.layers[0]!, standardization);
-      const history: FinetuneHistory = { epochs: records, ...outcome, stoppedEarly };
+      const history: FinetuneHistory = {
+        epochs: records,
+        ...outcome,
+        stoppedEarly,
+        ...(probeHistory === undefined ? {} : { linearProbe: probeHistory }),
+      };
       const model = createFinetunedModel({
         mode,
         task,
