@@ -310,12 +310,10 @@ async function trainSpectralClassifier(train, realTest, classCount, seed) {
   for (let i = 0; i < trainFeatures.length; i++) mean[i % size] += trainFeatures[i] / rows;
   for (let i = 0; i < trainFeatures.length; i++)
     variance[i % size] += (trainFeatures[i] - mean[i % size]) ** 2 / rows;
-  const standardized = (set) =>
-    audioFeatureMatrix(set).map(
-      (value, i) => (value - mean[i % size]) / (Math.sqrt(variance[i % size]) + 1e-6),
-    );
+  const standardize = (features) =>
+    features.map((value, i) => (value - mean[i % size]) / (Math.sqrt(variance[i % size]) + 1e-6));
   const encoder = createMlpEncoder({ inputShape: [size], hiddenSizes: [64, 64], seed: seed + 1 });
-  const trainInputs = tf.tensor2d(standardized(train), [rows, size]);
+  const trainInputs = tf.tensor2d(standardize(trainFeatures), [rows, size]);
   const classifier = await finetune(
     encoder,
     { inputs: trainInputs, labels: train.labels },
@@ -330,7 +328,7 @@ async function trainSpectralClassifier(train, realTest, classCount, seed) {
   );
   trainInputs.dispose();
   const score = async (set) => {
-    const inputs = tf.tensor2d(standardized(set), [set.count, size]);
+    const inputs = tf.tensor2d(standardize(audioFeatureMatrix(set)), [set.count, size]);
     try {
       return await evaluate(classifier, { inputs, labels: set.labels });
     } finally {

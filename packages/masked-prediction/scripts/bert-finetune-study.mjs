@@ -17,7 +17,6 @@
 // --monitor loss|accuracy (loss), --minimum-steps N (150), --out FILE
 // (results/bert-finetune-<split>-<time>.json), --smoke (every 12th pool and 6th scored message, 2 epochs), --quiet.
 // The package build defaults to ../dist/index.js; SELFSUP_MASKED_PREDICTION_DIST overrides it.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,6 +34,7 @@ import {
   disposeSpamHamSets,
   spamHamRecipe,
   spamHamSets,
+  writeJsonAtomically,
 } from './bert-spam-ham.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -137,13 +137,6 @@ function parseFlags() {
     smoke: values.smoke,
     quiet: values.quiet,
   };
-}
-
-function writeJsonAtomically(file, value) {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, file);
 }
 
 const settings = parseFlags();

@@ -17,7 +17,7 @@
 // --seed N (0: pretraining), --out FILE (results/bert-full-run.json, smoke: results/bert-smoke.json),
 // --run-directory DIR (runs/bert: each run writes <DIR>/<date>/ with its checkpoint and tokenizer.json), --smoke, --quiet, --help.
 // The package build defaults to ../dist/index.js; SELFSUP_MASKED_PREDICTION_DIST overrides it.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -43,6 +43,7 @@ import {
   disposeSpamHamSets,
   spamHamRecipe,
   spamHamSets,
+  writeJsonAtomically,
 } from './bert-spam-ham.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -141,13 +142,6 @@ function parseFlags() {
     ),
     quiet: values.quiet,
   };
-}
-
-function writeJsonAtomically(file, value) {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, file);
 }
 
 const settings = parseFlags();

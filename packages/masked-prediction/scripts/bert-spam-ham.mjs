@@ -1,6 +1,8 @@
 // The spam/ham downstream protocol of the BERT scripts (bert-full-run.mjs, bert-finetune-study.mjs):
 // SpamAssassin messages as BERT inputs, a balanced-accuracy runner for core's labelEfficiency,
-// and the finetuning recipe the acceptance runs use.
+// the finetuning recipe the acceptance runs use, and the atomic write of their JSON reports.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { evaluate, finetune, stratifiedSplit } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 
@@ -135,4 +137,12 @@ export function balancedSummary(efficiency, runner, mode) {
 /** Frees the input tensors of {@link spamHamSets}. */
 export function disposeSpamHamSets(sets) {
   tf.dispose([sets.pool.inputs, sets.test.inputs]);
+}
+
+/** Writes `value` as JSON to `file` atomically (a temporary sibling, then a rename). */
+export function writeJsonAtomically(file, value) {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temporary, file);
 }
