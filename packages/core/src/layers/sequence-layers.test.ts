@@ -11,7 +11,7 @@ import { MultiHeadAttention } from './multi-head-attention';
 import { PatchEmbedding, patchify, unpatchify } from './patch-embedding';
 import { PositionEmbedding } from './position-embedding';
 import { registerSequenceLayers } from './register-sequence-layers';
-import { DropoutStream, SeededDropout } from './seeded-dropout';
+import { DropoutStream, dropoutMask, SeededDropout } from './seeded-dropout';
 import { TokenEmbedding } from './token-embedding';
 import { gelu, TransformerBlock } from './transformer-block';
 
@@ -362,6 +362,21 @@ describe('SeededDropout', () => {
 
   it('rejects a rate outside [0, 1)', () => {
     expect(() => new DropoutStream(1, 0)).toThrow(/\[0, 1\)/);
+  });
+
+  it('dropoutMask drops the rate to within 0.005 over 10^5 values, keeps the rest scaled, and is seeded', () => {
+    for (const rate of [0.1, 0.5]) {
+      const mask = dropoutMask(100_000, rate, 11);
+      let dropped = 0;
+      for (const value of mask) {
+        if (value === 0) dropped += 1;
+        else expect(value).toBeCloseTo(1 / (1 - rate), 6);
+      }
+      expect(Math.abs(dropped / mask.length - rate)).toBeLessThan(0.005);
+      expect(dropoutMask(100_000, rate, 11)).toEqual(mask);
+      expect(dropoutMask(100_000, rate, 12)).not.toEqual(mask);
+    }
+    expect(dropoutMask(1000, 0, 1).every((value) => value === 1)).toBe(true);
   });
 
   it('does not leak tensors', async () => {
