@@ -21,17 +21,13 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  cloneEncoder,
-  createTransformerEncoder,
-  initBackend,
-  labelEfficiency,
-} from '@selfsup/core';
+import { createTransformerEncoder, initBackend, labelEfficiency } from '@selfsup/core';
 import { loadSpamAssassin, loadTokenizer } from '@selfsup/data';
 import {
   balancedRunner,
   balancedSummary,
   disposeSpamHamSets,
+  finetuningCopy,
   spamHamRecipe,
   spamHamSets,
   writeJsonAtomically,
@@ -178,7 +174,7 @@ const runners = [
   ...(pretrainedModes.length === 0
     ? []
     : [
-        balancedRunner('pretrained', () => cloneEncoder(bert.encoder), pretrainedModes, {
+        balancedRunner('pretrained', () => finetuningCopy(bert.encoder), pretrainedModes, {
           encoderLearningRateMultiplier: settings.encoderLearningRateMultiplier,
           ...(settings.linearProbeFirst === 0
             ? {}
@@ -190,7 +186,12 @@ const runners = [
         balancedRunner(
           'scratch',
           // The seeds of bert-full-run.mjs's scratch runner: the same models for the same seeds.
-          (seed) => createTransformerEncoder({ ...encoderSettings, seed: 1000 + seed }),
+          (seed) =>
+            createTransformerEncoder({
+              ...encoderSettings,
+              dropout: spamHamRecipe.encoderDropout,
+              seed: 1000 + seed,
+            }),
           ['full'],
           {},
         ),

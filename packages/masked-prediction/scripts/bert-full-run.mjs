@@ -12,7 +12,9 @@
 // Flags: --max-minutes M (45: pretraining time; the step count is calibrated to fit it),
 // --steps N (cap on pretraining steps), --planned-steps N (schedule exactly N steps and skip the
 // calibration, for a machine other jobs share; the time budget still stops training), --vocabulary-size N (6000), --batch-size N (16),
-// --sequence-length N (128), --learning-rate X (1e-3), --labels N (100), --seeds a,b,c (0,1,2),
+// --sequence-length N (128), --learning-rate X (1e-3), --pretraining-dropout X (0.1, BERT's; 0 as
+// Cramming, Geiping & Goldstein 2023, for a budget of about one epoch; finetuning always uses 0.1),
+// --labels N (100), --seeds a,b,c (0,1,2),
 // --workers N (1: data-parallel worker threads for pretraining, see scripts/bert-workload.mjs),
 // --seed N (0: pretraining), --out FILE (results/bert-full-run.json, smoke: results/bert-smoke.json),
 // --run-directory DIR (runs/bert: each run writes <DIR>/<date>/ with its checkpoint and tokenizer.json), --smoke, --quiet, --help.
@@ -22,13 +24,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  cloneEncoder,
-  initBackend,
-  labelEfficiency,
-  pretrain,
-  TrainingAbortedError,
-} from '@selfsup/core';
+import { initBackend, labelEfficiency, pretrain, TrainingAbortedError } from '@selfsup/core';
 import {
   loadSotu,
   loadSpamAssassin,
@@ -41,6 +37,7 @@ import {
   balancedRunner,
   balancedSummary,
   disposeSpamHamSets,
+  finetuningCopy,
   spamHamRecipe,
   spamHamSets,
   writeJsonAtomically,
@@ -62,7 +59,7 @@ const {
 
 const usage =
   'usage: node scripts/bert-full-run.mjs [--max-minutes 45] [--steps N] [--planned-steps N] [--vocabulary-size 6000] [--batch-size 16] ' +
-  '[--sequence-length 128] [--learning-rate 1e-3] [--labels 100] [--seeds 0,1,2] [--seed 0] [--workers 1] [--out FILE] ' +
+  '[--sequence-length 128] [--learning-rate 1e-3] [--pretraining-dropout 0.1] [--labels 100] [--seeds 0,1,2] [--seed 0] [--workers 1] [--out FILE] ' +
   '[--run-directory runs/bert] [--smoke] [--quiet]';
 
 function parseFlags() {
@@ -77,6 +74,7 @@ function parseFlags() {
         'batch-size': { type: 'string' },
         'sequence-length': { type: 'string' },
         'learning-rate': { type: 'string', default: '1e-3' },
+        'pretraining-dropout': { type: 'string', default: '0.1' },
         labels: { type: 'string', default: '100' },
         seeds: { type: 'string', default: '0,1,2' },
         seed: { type: 'string', default: '0' },
@@ -125,6 +123,12 @@ function parseFlags() {
     batchSize: integer('batch-size', 16, 2),
     sequenceLength: integer('sequence-length', smoke ? 64 : 128, 8),
     learningRate: positive('learning-rate', 1e-3),
+    pretrainingDropout: (() => {
+      const value = Number(values['pretraining-dropout']);
+      if (!(value >= 0 && value < 1))
+        fail(`--pretraining-dropout must be in [0, 1), got '${values['pretraining-dropout']}'.`);
+      return value;
+    })(),
     labels: integer('labels', 100, 2),
     seeds,
     seed: integer('seed', 0, 0),
@@ -193,7 +197,7 @@ const encoderOptions = {
   pooling: 'mean',
   maxLength: settings.sequenceLength,
   ...model,
-  dropout: 0.1,
+  dropout: settings.pretrainingDropout,
 };
 const sourceOptions = {
   sequenceLength: settings.sequenceLength,
@@ -201,20 +205,45 @@ const sourceOptions = {
   specialTokens: tokenizer.specialTokens,
 };
 const budgetSeconds = settings.maxMinutes * 60;
+// With --workers N, every pretraining step runs on N data-parallel worker threads.
+const parallel =
+  settings.workers === 1
+    ? {}
+    : {
+        workers: settings.workers,
+        workload: {
+          module: new URL('./bert-workload.mjs', import.meta.url).href,
+          exportName: 'createWorkerBert',
+          options: { encoderOptions, specialTokens: tokenizer.specialTokens, seed: settings.seed },
+        },
+      };
 // Calibrate the step count to the time budget (the cosine schedule needs it up front), unless
 // --planned-steps fixes it (a timing taken while other jobs share the machine would undercount).
+// The probe trains on the same workers as the run; its first steps (worker start-up, warm-up)
+// are not timed.
 let secondsPerStep = Number.NaN;
 let steps = settings.plannedSteps;
 if (steps === undefined) {
-  phase = performance.now();
   const probe = createBert({
     encoder: createBertEncoder({ ...encoderOptions, seed: settings.seed }),
     specialTokens: tokenizer.specialTokens,
   });
-  await pretrain(probe, bertSequenceSource(stream, sourceOptions), { steps: 6, seed: 99 });
+  const probeSteps = settings.smoke ? 6 : 14;
+  const untimedSteps = settings.smoke ? 2 : 4;
+  const stepTimes = [];
+  await pretrain(probe, bertSequenceSource(stream, sourceOptions), {
+    steps: probeSteps,
+    seed: 99,
+    ...parallel,
+    onProgress: (event) => {
+      if (event.step + 1 >= untimedSteps) stepTimes.push(event.elapsedSeconds);
+    },
+  });
   probe.dispose();
-  secondsPerStep = seconds(phase) / 6;
-  const fittingSteps = Math.max(10, Math.floor((0.95 * budgetSeconds) / secondsPerStep));
+  secondsPerStep =
+    ((stepTimes[stepTimes.length - 1] ?? 0) - (stepTimes[0] ?? 0)) /
+    Math.max(1, stepTimes.length - 1);
+  const fittingSteps = Math.max(10, Math.floor((0.92 * budgetSeconds) / secondsPerStep));
   steps = Math.min(settings.steps ?? Number.POSITIVE_INFINITY, fittingSteps);
 }
 log(
@@ -244,20 +273,7 @@ try {
     seed: settings.seed,
     signal: budget.signal,
     checkpoint: { directory: settings.runDirectory, keepLast: 1 },
-    ...(settings.workers === 1
-      ? {}
-      : {
-          workers: settings.workers,
-          workload: {
-            module: new URL('./bert-workload.mjs', import.meta.url).href,
-            exportName: 'createWorkerBert',
-            options: {
-              encoderOptions,
-              specialTokens: tokenizer.specialTokens,
-              seed: settings.seed,
-            },
-          },
-        }),
+    ...parallel,
     tokenizer: {
       file: 'tokenizer.json',
       type: 'wordpiece',
@@ -272,7 +288,7 @@ try {
     },
     onProgress: (event) => {
       // Checked here: the loop's awaits resolve as microtasks, so a timer would never fire.
-      if (event.elapsedSeconds > budgetSeconds * 1.05) budget.abort();
+      if (event.elapsedSeconds > budgetSeconds) budget.abort();
       if (event.step % Math.max(1, Math.floor(steps / 100)) === 0 || event.step + 1 === steps) {
         lossCurve.push({
           step: event.step,
@@ -365,12 +381,17 @@ const efficiency = await labelEfficiency({
   seeds: settings.seeds,
   numClasses: 2,
   runners: [
-    balancedRunner('pretrained', () => cloneEncoder(bert.encoder), ['linear-probe', 'full'], {
+    balancedRunner('pretrained', () => finetuningCopy(bert.encoder), ['linear-probe', 'full'], {
       encoderLearningRateMultiplier: spamHamRecipe.pretrainedEncoderLearningRateMultiplier,
     }),
     balancedRunner(
       'scratch',
-      (seed) => createBertEncoder({ ...encoderOptions, seed: 1000 + seed }),
+      (seed) =>
+        createBertEncoder({
+          ...encoderOptions,
+          dropout: spamHamRecipe.encoderDropout,
+          seed: 1000 + seed,
+        }),
       ['full'],
       {},
     ),
@@ -424,6 +445,7 @@ const report = {
     seed: settings.seed,
     workers: settings.workers,
     encoder: { type: 'transformer (createBertEncoder)', ...encoderOptions },
+    finetuningDropout: spamHamRecipe.encoderDropout,
     masking: '15% selected, 80/10/10 [MASK]/random/unchanged (core maskTokens)',
     tokenizer: { type: 'WordPiece', vocabularySize: tokenizer.vocabularySize },
     runDirectory: settings.runDirectory,

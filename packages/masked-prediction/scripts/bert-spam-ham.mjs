@@ -3,15 +3,17 @@
 // the finetuning recipe the acceptance runs use, and the atomic write of their JSON reports.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { evaluate, finetune, stratifiedSplit } from '@selfsup/core';
+import { createEncoder, evaluate, finetune, stratifiedSplit } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 
 /**
  * The finetuning recipe of the acceptance runs: AdamW 1e-3 for the head, 40 epochs at most with
  * early stopping on the validation part labelEfficiency carves (patience 5, validation loss),
- * batch 16, at least 150 steps; the pretrained encoder learns at a tenth of the head's rate.
+ * batch 16, at least 150 steps; the pretrained encoder learns at a tenth of the head's rate; every
+ * finetuned encoder (pretrained or scratch) has BERT's dropout 0.1, whatever the pretraining used.
  */
 export const spamHamRecipe = {
+  encoderDropout: 0.1,
   epochs: 40,
   batchSize: 16,
   inferenceBatchSize: 64,
@@ -79,6 +81,19 @@ export function spamHamSets(spam, tokenizer, options) {
       scoredMessages: scoredMessages.length,
     },
   };
+}
+
+/**
+ * A finetuning copy of a pretrained encoder: the same weights, with the recipe's dropout (a run may
+ * pretrain without dropout; finetuning on 100 labels keeps BERT's 0.1, as the scratch encoders).
+ *
+ * @param encoder the pretrained encoder (left unchanged).
+ * @returns a new encoder; the caller disposes it.
+ */
+export function finetuningCopy(encoder) {
+  const copy = createEncoder({ ...encoder.getConfig(), dropout: spamHamRecipe.encoderDropout });
+  copy.model.setWeights(encoder.model.getWeights());
+  return copy;
 }
 
 /**
