@@ -15,7 +15,9 @@
 // syntheticAudioClassNames), --per-class N (10 generated clips per class), --generate-samples N
 // (8000 = 1 s), --temperature X (1; a list such as 1,0.9,0.8 is chosen among on a validation
 // generation: --validation-per-class N clips per class (5) at every listed temperature, scored by
-// the classifier; the report's clips are then a fresh generation at the chosen one),
+// the classifier; the report's clips are then a fresh generation at the chosen one), --top-p P
+// (1; a list such as 1,0.95,0.9 is crossed with the temperatures: nucleus sampling, Holtzman et
+// al. 2020, chosen on the same validation generation),
 // --event-crops (train on the loud part of each clip: a window of --crop samples whose energy is at
 // least half the clip's loudest window, the way WaveNet recipes trim silence; the background
 // noise between events is not what the class describes), --classifier-clips N (60 real clips per class to train the
@@ -23,10 +25,13 @@
 // (results/wavenet-synthetic-audio.json), --wav-dir DIR (results/wavenet-wavs), --smoke (tiny
 // settings; writes to the temporary folder unless --out/--wav-dir say otherwise), --workers N (1:
 // data-parallel worker threads for training, each with batch-size / N clips of every batch; see
-// scripts/wavenet-workload.mjs), --quiet.
+// scripts/wavenet-workload.mjs), --run-directory DIR (runs/wavenet: the trained model is saved as
+// a checkpoint in DIR/<date>/ with run.json, its settings and training record), --from-run DIR
+// (skip training: restore that saved run and only choose the sampling, generate and score; model
+// and data flags come from its run.json), --quiet.
 // Uses the built package (../dist/index.js: run `npx tsup` first).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,6 +43,7 @@ import {
   finetune,
   initBackend,
   pretrain,
+  restoreCheckpoint,
   SeededRandom,
   TrainingAbortedError,
 } from '@selfsup/core';
@@ -60,8 +66,9 @@ const clipLength = sampleRate;
 const usage =
   'usage: node scripts/wavenet-full-run.mjs [--max-minutes 45] [--steps auto] [--layers 10] [--channels 32] ' +
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
-  '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--validation-per-class 5] [--event-crops] ' +
-  '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] [--smoke] [--quiet]';
+  '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--validation-per-class 5] [--event-crops] ' +
+  '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] ' +
+  '[--run-directory runs/wavenet] [--from-run DIR] [--smoke] [--quiet]';
 
 function fail(message) {
   console.error(`${message}\n${usage}`);
@@ -87,6 +94,7 @@ function parseFlags() {
         'per-class': { type: 'string' },
         'generate-samples': { type: 'string' },
         temperature: { type: 'string', default: '1' },
+        'top-p': { type: 'string', default: '1' },
         'validation-per-class': { type: 'string' },
         'event-crops': { type: 'boolean', default: false },
         'classifier-clips': { type: 'string' },
@@ -94,6 +102,8 @@ function parseFlags() {
         workers: { type: 'string', default: '1' },
         out: { type: 'string' },
         'wav-dir': { type: 'string' },
+        'run-directory': { type: 'string' },
+        'from-run': { type: 'string' },
         smoke: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -166,6 +176,15 @@ function parseFlags() {
     fail(
       `--temperature must be a number ≥ 0 or a list of distinct ones, got '${values.temperature}'.`,
     );
+  const topPs = values['top-p'].split(',').map((part) => Number(part.trim()));
+  if (
+    topPs.length === 0 ||
+    new Set(topPs).size !== topPs.length ||
+    !topPs.every((value) => value > 0 && value <= 1)
+  )
+    fail(
+      `--top-p must be a number in (0, 1] or a list of distinct ones, got '${values['top-p']}'.`,
+    );
   const workers = integer('workers', 1);
   const batchSize = integer('batch-size', 1);
   if (batchSize % workers !== 0)
@@ -195,6 +214,7 @@ function parseFlags() {
     perClass: integer('per-class', 1),
     generateSamples: integer('generate-samples', 1),
     temperatures,
+    topPs,
     validationPerClass: integer('validation-per-class', 1),
     eventCrops: values['event-crops'],
     classifierClips: integer('classifier-clips', 2),
@@ -213,8 +233,24 @@ function parseFlags() {
           ? join(os.tmpdir(), 'wavenet-smoke-wavs')
           : resolve(here, '../results/wavenet-wavs')),
     ),
+    // A fresh folder per run: pretrain() refuses a directory that already holds a run.
+    runDirectory: join(
+      resolve(
+        values['run-directory'] ??
+          (smoke ? join(os.tmpdir(), 'wavenet-smoke-runs') : resolve(here, '../runs/wavenet')),
+      ),
+      new Date().toISOString().replace(/[:.]/g, '-'),
+    ),
+    fromRun: values['from-run'] === undefined ? undefined : resolve(values['from-run']),
     quiet: values.quiet,
   };
+}
+
+/** The sampling settings to choose among: every temperature with every top-p, in list order. */
+function samplingGrid(flags) {
+  return flags.temperatures.flatMap((temperature) =>
+    flags.topPs.map((topP) => ({ temperature, topP })),
+  );
 }
 
 /** Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename). */
@@ -346,37 +382,38 @@ async function trainSpectralClassifier(train, realTest, classCount, seed) {
   };
 }
 
-async function main() {
-  const flags = parseFlags();
-  const started = performance.now();
-  const deadline = started + flags.maxMinutes * 60_000;
-  const log = (message) => {
-    if (!flags.quiet)
-      console.log(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${message}`);
-  };
-  const backend = await initBackend({
-    quiet: true,
-    backend: process.env.SELFSUP_BACKEND ?? 'wasm',
-  });
-  const wavenetOptions = { ...flags.model, seed: flags.seed };
-  // --workers N: every worker thread builds the same objective and trains on its share of the batch.
-  const parallel =
-    flags.workers === 1
-      ? {}
-      : {
-          workers: flags.workers,
-          workload: {
-            module: new URL('./wavenet-workload.mjs', import.meta.url).href,
-            exportName: 'createWorkerWavenet',
-            options: { wavenet: wavenetOptions, cropLength: flags.crop },
-          },
-        };
-  const receptiveField = wavenetReceptiveField(wavenetOptions);
-  log(
-    `WaveNet ${JSON.stringify(wavenetOptions)}, receptive field ${receptiveField} samples, ` +
-      `classes ${flags.classes.map((id) => syntheticAudioClassNames[id]).join(', ')}, backend ${backend.backend}`,
-  );
+/** The settings of a saved run (run.json) that the sampling and scoring need. */
+const savedSettingNames = [
+  'model',
+  'classes',
+  'crop',
+  'batchSize',
+  'workers',
+  'eventCrops',
+  'learningRate',
+  'warmup',
+  'seed',
+  'maxMinutes',
+];
 
+/** Reads `<directory>/run.json` (written after training), with a message that names the fix. */
+function readSavedRun(directory) {
+  const path = join(directory, 'run.json');
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    fail(
+      `--from-run: cannot read ${path} (${error.message}). Pass a folder that a full run of this script saved (it prints 'saved the trained model to …').`,
+    );
+  }
+}
+
+/**
+ * Trains `objective` within the budget that the sampling grid's generations and the classifier
+ * leave (a timing probe on a throwaway copy fits the step count), saves it as a checkpoint with
+ * run.json, and returns the training record.
+ */
+async function train(flags, objective, { wavenetOptions, parallel, grid, deadline, log }) {
   // Timing probe on a throwaway copy: ms per training step and generated samples per second.
   const probe = createWavenetObjective({ wavenet: wavenetOptions, cropLength: flags.crop });
   const probeSource = conditionalAudioSource(flags.classes, flags.batchSize, flags);
@@ -406,17 +443,20 @@ async function main() {
   const settled = stepTimes.slice(Math.floor(stepTimes.length / 2)).sort((a, b) => a - b);
   const msPerStepProbe = settled[Math.floor(settled.length / 2)];
   const clipCount = flags.perClass * flags.classes.length;
+  // The slowest sampling of the grid (nucleus draws sort every row in JavaScript).
+  const smallestTopP = Math.min(...grid.map((setting) => setting.topP));
   const probeSamples = Math.min(200, flags.generateSamples);
   const probeGeneration = await generateWavenet(probe.wavenet, {
     samples: probeSamples,
     seed: 1,
     classId: Array.from({ length: clipCount }, (_, i) => i % flags.classes.length),
+    topP: smallestTopP,
   });
   probe.dispose();
   const generationEstimate = (probeGeneration.seconds / probeSamples) * flags.generateSamples;
   // The classifier: features of ~2 × classifierClips × K real clips + MLP training (~1 min at most).
-  // Several temperatures add one validation generation each (smaller batches: counted as a full one).
-  const generations = 1 + (flags.temperatures.length > 1 ? flags.temperatures.length : 0);
+  // Several sampling settings add one validation generation each (counted as a full one).
+  const generations = 1 + (grid.length > 1 ? grid.length : 0);
   const reserveSeconds =
     generationEstimate * generations * 1.15 +
     30 +
@@ -432,8 +472,7 @@ async function main() {
       `training ${steps} steps in ≤ ${trainSeconds.toFixed(0)} s`,
   );
 
-  // Training.
-  const objective = createWavenetObjective({ wavenet: wavenetOptions, cropLength: flags.crop });
+  // Training; the final (or interrupted) model is saved as a checkpoint of the run directory.
   const controller = new AbortController();
   const history = [];
   const metricsHistory = [];
@@ -450,6 +489,7 @@ async function main() {
       clipNorm: 1,
       seed: flags.seed,
       signal: controller.signal,
+      checkpoint: { directory: flags.runDirectory, keepLast: 1 },
       ...parallel,
       onProgress: (event) => {
         history.push(event.loss);
@@ -473,6 +513,83 @@ async function main() {
   const tail = (values, count) => values.slice(-count);
   const mean = (values) =>
     values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+  const training = {
+    steps: history.length,
+    plannedSteps: steps,
+    warmupSteps: Math.min(flags.warmup, Math.floor(steps / 10)),
+    stoppedBy,
+    seconds: trainingSeconds,
+    msPerStep: (1000 * trainingSeconds) / Math.max(1, history.length),
+    msPerStepProbe,
+    samplesPerSecond: (history.length * flags.batchSize * flags.crop) / trainingSeconds,
+    firstLoss: history[0] ?? null,
+    finalLoss: history.length > 0 ? mean(tail(history, 20)) : null,
+    finalBitsPerSample:
+      metricsHistory.length > 0 ? mean(tail(metricsHistory, 20).map((m) => m.bitsPerSample)) : null,
+    finalAccuracy:
+      metricsHistory.length > 0 ? mean(tail(metricsHistory, 20).map((m) => m.accuracy)) : null,
+    lossEvery: Math.max(1, Math.ceil(history.length / 100)),
+    lossHistory: history.filter((_, i) => i % Math.max(1, Math.ceil(history.length / 100)) === 0),
+    lastLearningRate: lastEvent?.learningRate ?? null,
+  };
+  const settings = Object.fromEntries(savedSettingNames.map((name) => [name, flags[name]]));
+  writeAtomically(
+    join(flags.runDirectory, 'run.json'),
+    `${JSON.stringify({ settings, training }, null, 2)}\n`,
+  );
+  log(`saved the trained model to ${flags.runDirectory}`);
+  return { training, steps };
+}
+
+/** Restores a saved run's model into `objective` (--from-run): no training. */
+async function restoreSavedRun(flags, objective, saved, log) {
+  const restored = await restoreCheckpoint(flags.fromRun, objective);
+  log(`restored ${flags.fromRun} at step ${restored.step ?? saved.training.steps}: no training`);
+  return {
+    training: { ...saved.training, restoredFrom: flags.fromRun },
+    steps: saved.training.plannedSteps,
+  };
+}
+
+async function main() {
+  const flags = parseFlags();
+  const saved = flags.fromRun === undefined ? undefined : readSavedRun(flags.fromRun);
+  if (saved !== undefined) for (const name of savedSettingNames) flags[name] = saved.settings[name];
+  const started = performance.now();
+  const deadline = started + flags.maxMinutes * 60_000;
+  const log = (message) => {
+    if (!flags.quiet)
+      console.log(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${message}`);
+  };
+  const backend = await initBackend({
+    quiet: true,
+    backend: process.env.SELFSUP_BACKEND ?? 'wasm',
+  });
+  const wavenetOptions = { ...flags.model, seed: flags.seed };
+  // --workers N: every worker thread builds the same objective and trains on its share of the batch.
+  const parallel =
+    flags.workers === 1
+      ? {}
+      : {
+          workers: flags.workers,
+          workload: {
+            module: new URL('./wavenet-workload.mjs', import.meta.url).href,
+            exportName: 'createWorkerWavenet',
+            options: { wavenet: wavenetOptions, cropLength: flags.crop },
+          },
+        };
+  const receptiveField = wavenetReceptiveField(wavenetOptions);
+  log(
+    `WaveNet ${JSON.stringify(wavenetOptions)}, receptive field ${receptiveField} samples, ` +
+      `classes ${flags.classes.map((id) => syntheticAudioClassNames[id]).join(', ')}, backend ${backend.backend}`,
+  );
+
+  const grid = samplingGrid(flags);
+  const objective = createWavenetObjective({ wavenet: wavenetOptions, cropLength: flags.crop });
+  const { training, steps } =
+    saved === undefined
+      ? await train(flags, objective, { wavenetOptions, parallel, grid, deadline, log })
+      : await restoreSavedRun(flags, objective, saved, log);
 
   // The spectral classifier, trained on real clips, scores real held-out and generated clips.
   const classifierTrain = realClips(
@@ -494,16 +611,19 @@ async function main() {
   const realReport = classifier.realReport;
 
   // Generation: perClass clips of every class, in one parallel batch.
-  const generateSet = async (temperature, perClass, seed) => {
+  const describe = ({ temperature, topP }) =>
+    `temperature ${temperature}${topP < 1 ? `, top-p ${topP}` : ''}`;
+  const generateSet = async (sampling, perClass, seed) => {
     const count = perClass * flags.classes.length;
     const classId = Array.from({ length: count }, (_, i) => Math.floor(i / perClass));
     const generation = await generateWavenet(objective.wavenet, {
       samples: flags.generateSamples,
       seed,
       classId,
-      temperature,
+      temperature: sampling.temperature,
+      topP: sampling.topP,
       onProgress: (done, total) =>
-        log(`generated ${done}/${total} samples of ${count} clips at temperature ${temperature}`),
+        log(`generated ${done}/${total} samples of ${count} clips at ${describe(sampling)}`),
     });
     const set = {
       count,
@@ -517,31 +637,32 @@ async function main() {
     });
     return { set, generation };
   };
-  // Several temperatures: each generates validation clips (their own seed), the classifier scores
-  // them, and the best one generates the reported clips afresh.
-  const temperatureValidation = [];
-  if (flags.temperatures.length > 1) {
-    for (const temperature of flags.temperatures) {
+  // Several sampling settings: each generates validation clips (their own seed), the classifier
+  // scores them, and the best (the first on ties) generates the reported clips afresh.
+  const samplingValidation = [];
+  if (grid.length > 1) {
+    for (const sampling of grid) {
       const { set } = await generateSet(
-        temperature,
+        sampling,
         flags.validationPerClass,
         deriveSeed(flags.seed, 98),
       );
       const report = await classifier.score(set);
-      temperatureValidation.push({ temperature, matchRate: report.accuracy });
+      samplingValidation.push({ ...sampling, matchRate: report.accuracy });
       log(
-        `validation clips at temperature ${temperature}: match ${(100 * report.accuracy).toFixed(1)}%`,
+        `validation clips at ${describe(sampling)}: match ${(100 * report.accuracy).toFixed(1)}%`,
       );
     }
   }
-  const temperature =
-    temperatureValidation.length === 0
-      ? flags.temperatures[0]
-      : temperatureValidation.reduce((best, entry) =>
+  const chosen =
+    samplingValidation.length === 0
+      ? grid[0]
+      : samplingValidation.reduce((best, entry) =>
           entry.matchRate > best.matchRate ? entry : best,
-        ).temperature;
+        );
+  const sampling = { temperature: chosen.temperature, topP: chosen.topP };
   const { set: generated, generation } = await generateSet(
-    temperature,
+    sampling,
     flags.perClass,
     deriveSeed(flags.seed, 99),
   );
@@ -582,7 +703,7 @@ async function main() {
       workers: flags.workers,
       cropLength: flags.crop,
       learningRate: flags.learningRate,
-      warmupSteps: Math.min(flags.warmup, Math.floor(steps / 10)),
+      warmupSteps: training.warmupSteps,
       schedule: 'cosine',
       clipNorm: 1,
       optimizer: 'adamw',
@@ -590,40 +711,24 @@ async function main() {
       classes: flags.classes.map((id) => syntheticAudioClassNames[id]),
       perClass: flags.perClass,
       generateSamples: flags.generateSamples,
-      temperature,
+      temperature: sampling.temperature,
+      topP: sampling.topP,
       temperatures: flags.temperatures,
-      temperatureValidation,
-      validationClipsPerClass: flags.temperatures.length > 1 ? flags.validationPerClass : 0,
+      topPs: flags.topPs,
+      samplingValidation,
+      validationClipsPerClass: grid.length > 1 ? flags.validationPerClass : 0,
       eventCrops: flags.eventCrops,
       classifierClipsPerClass: flags.classifierClips,
       maxMinutes: flags.maxMinutes,
       seed: flags.seed,
     },
-    training: {
-      steps: history.length,
-      stoppedBy,
-      seconds: trainingSeconds,
-      msPerStep: (1000 * trainingSeconds) / Math.max(1, history.length),
-      msPerStepProbe,
-      samplesPerSecond: (history.length * flags.batchSize * flags.crop) / trainingSeconds,
-      firstLoss: history[0] ?? null,
-      finalLoss: history.length > 0 ? mean(tail(history, 20)) : null,
-      finalBitsPerSample:
-        metricsHistory.length > 0
-          ? mean(tail(metricsHistory, 20).map((m) => m.bitsPerSample))
-          : null,
-      finalAccuracy:
-        metricsHistory.length > 0 ? mean(tail(metricsHistory, 20).map((m) => m.accuracy)) : null,
-      lossEvery: Math.max(1, Math.ceil(history.length / 100)),
-      lossHistory: history.filter((_, i) => i % Math.max(1, Math.ceil(history.length / 100)) === 0),
-      lastLearningRate: lastEvent?.learningRate ?? null,
-    },
+    training,
     generation: {
       mode: 'cached',
-      clips: clipCount,
+      clips: generated.count,
       samplesPerClip: flags.generateSamples,
       seconds: generation.seconds,
-      samplesPerSecond: (clipCount * flags.generateSamples) / generation.seconds,
+      samplesPerSecond: (generated.count * flags.generateSamples) / generation.seconds,
       stepsPerSecond: flags.generateSamples / generation.seconds,
       // Relative to the report's folder, so that the report stays true where it is copied with them.
       wavFiles: wavFiles.map((path) => relative(dirname(flags.out), path)),

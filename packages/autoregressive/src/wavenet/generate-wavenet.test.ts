@@ -54,6 +54,35 @@ describe('generateWavenet', () => {
     wavenet.dispose();
   });
 
+  it('draws from the nucleus: a tiny topP is greedy, topP 1 is plain sampling, cached equals naive, and the nucleus narrows the draws', async () => {
+    const wavenet = createWavenet({ layers: 2, channels: 4, skipChannels: 8, classes: 2, seed: 3 });
+    const common = { samples: 40, seed: 4, classId: [0, 1] };
+    const greedy = await generateWavenet(wavenet, { ...common, temperature: 0 });
+    const tiny = await generateWavenet(wavenet, { ...common, topP: 1e-6 });
+    expect(tiny.ids.map((clip) => [...clip])).toEqual(greedy.ids.map((clip) => [...clip]));
+    const plain = await generateWavenet(wavenet, common);
+    const full = await generateWavenet(wavenet, { ...common, topP: 1 });
+    expect(full.ids.map((clip) => [...clip])).toEqual(plain.ids.map((clip) => [...clip]));
+    // At topP 0.5 the fast (cached) and the naive generation still draw the same samples.
+    let nucleus: WavenetGeneration | undefined;
+    await expectNoTensorLeak(async () => {
+      nucleus = await generateWavenet(wavenet, { ...common, topP: 0.5, temperature: 0.8 });
+    });
+    const naive = await generateWavenet(wavenet, {
+      ...common,
+      topP: 0.5,
+      temperature: 0.8,
+      mode: 'naive',
+    });
+    expect(nucleus!.ids.map((clip) => [...clip])).toEqual(naive.ids.map((clip) => [...clip]));
+    expect(nucleus!.ids.map((clip) => [...clip])).not.toEqual(plain.ids.map((clip) => [...clip]));
+    // A nucleus of half the mass keeps few of the 256 levels: far fewer distinct draws than plain sampling.
+    const distinct = (generation: WavenetGeneration) =>
+      new Set(generation.ids.flatMap((clip) => [...clip])).size;
+    expect(distinct(nucleus!)).toBeLessThan(distinct(plain));
+    wavenet.dispose();
+  });
+
   it('says what is wrong with bad options', async () => {
     const unconditional = createWavenet({ layers: 1, channels: 2, skipChannels: 2 });
     const conditional = createWavenet({ layers: 1, channels: 2, skipChannels: 2, classes: 2 });
@@ -70,6 +99,9 @@ describe('generateWavenet', () => {
     await expect(
       generateWavenet(conditional, { samples: 4, classId: 0, temperature: -1 }),
     ).rejects.toThrow(/temperature/);
+    await expect(generateWavenet(conditional, { samples: 4, classId: 0, topP: 0 })).rejects.toThrow(
+      /topP/,
+    );
     unconditional.dispose();
     conditional.dispose();
   });

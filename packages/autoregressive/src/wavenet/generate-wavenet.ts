@@ -1,5 +1,6 @@
 import { SeededRandom } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
+import { filterTopP } from '../gpt/sampling-filters';
 import { gatedActivation } from './gated-activation';
 import { muLawDecode, muLawLevels } from './mu-law';
 import type { Wavenet } from './wavenet';
@@ -19,6 +20,13 @@ export type GenerateWavenetOptions = {
   readonly count?: number;
   /** Softmax temperature; 0 picks the most likely level (greedy). @default 1 */
   readonly temperature?: number;
+  /**
+   * Nucleus sampling (Holtzman et al. 2020): each sample is drawn among the most probable levels
+   * whose probability (after the temperature) sums to at least `topP`; the unlikely tail, whose
+   * draws add noise that the next steps then condition on, is cut. 1 keeps every level.
+   * @default 1
+   */
+  readonly topP?: number;
   /**
    * `'cached'`: fast WaveNet (Paine et al. 2016), per-layer queues of past activations, O(layers)
    * work per sample; `'naive'`: recompute the stack over the last receptive field for every sample
@@ -52,7 +60,7 @@ type Stepper = {
 
 /**
  * Samples audio from a WaveNet, one sample at a time, each drawn from the model's 256-way
- * softmax (at `temperature`) and fed back as the next input.
+ * softmax (at `temperature`, optionally cut to its nucleus `topP`) and fed back as the next input.
  *
  * The default `'cached'` mode is fast WaveNet (Paine et al. 2016, "Fast Wavenet Generation
  * Algorithm"): every layer keeps a queue of its last `(k − 1) · d` inputs, so each new sample
@@ -61,7 +69,7 @@ type Stepper = {
  * samples for the same seed (the unit tests check it). Clips are generated in parallel.
  *
  * @param wavenet a (trained) WaveNet from {@link createWavenet} (e.g. `objective.wavenet`).
- * @param options length, seed, classes, temperature, mode (see {@link GenerateWavenetOptions}).
+ * @param options length, seed, classes, temperature, top-p, mode (see {@link GenerateWavenetOptions}).
  * @returns μ-law ids and decoded waveforms per clip; write them with {@link encodeWav}.
  * @example
  * const { audio } = await generateWavenet(objective.wavenet, { samples: 8000, classId: [0, 1], seed: 3 });
@@ -76,6 +84,7 @@ export async function generateWavenet(
     samples,
     seed = 0,
     temperature = 1,
+    topP = 1,
     mode = 'cached',
     onProgress,
     progressEvery = 1000,
@@ -86,6 +95,11 @@ export async function generateWavenet(
   if (!(temperature >= 0 && Number.isFinite(temperature))) {
     throw new RangeError(
       `generateWavenet: temperature must be ≥ 0 (0 is greedy), got ${temperature}.`,
+    );
+  }
+  if (!(topP > 0 && topP <= 1)) {
+    throw new RangeError(
+      `generateWavenet: topP must be in (0, 1] (1 keeps every level), got ${topP}.`,
     );
   }
   if (mode !== 'cached' && mode !== 'naive') {
@@ -110,8 +124,14 @@ export async function generateWavenet(
   try {
     for (let t = 0; t < samples; t++) {
       const logits = stepper.step(t, inputs, ids);
+      // Greedy and nucleus draws read the (tempered) logits; plain draws the probabilities.
+      const nucleus = temperature > 0 && topP < 1;
       const scores = tf.tidy(() =>
-        temperature > 0 ? tf.softmax(tf.div(logits, temperature)) : logits.clone(),
+        temperature === 0
+          ? logits.clone()
+          : nucleus
+            ? tf.div(logits, temperature)
+            : tf.softmax(tf.div(logits, temperature)),
       );
       logits.dispose();
       let values: Float32Array;
@@ -122,7 +142,12 @@ export async function generateWavenet(
       }
       for (let clip = 0; clip < count; clip++) {
         const row = values.subarray(clip * muLawLevels, (clip + 1) * muLawLevels);
-        const id = temperature > 0 ? drawLevel(row, random.nextFloat()) : argMax(row);
+        const id =
+          temperature === 0
+            ? argMax(row)
+            : nucleus
+              ? drawLevel(softmaxRow(filterTopP(row, topP)), random.nextFloat())
+              : drawLevel(row, random.nextFloat());
         ids[clip * samples + t] = id;
         inputs[clip] = (2 * id) / (muLawLevels - 1) - 1;
       }
@@ -191,6 +216,21 @@ function drawLevel(probabilities: Float32Array, uniform: number): number {
     if (cumulative > target) return level;
   }
   return last;
+}
+
+/** The softmax of one row of logits (`-Infinity` gives 0). */
+function softmaxRow(logits: Float32Array): Float32Array {
+  let largest = Number.NEGATIVE_INFINITY;
+  for (const value of logits) if (value > largest) largest = value;
+  const result = new Float32Array(logits.length);
+  let total = 0;
+  for (let index = 0; index < logits.length; index++) {
+    const value = Math.exp(logits[index]! - largest);
+    result[index] = value;
+    total += value;
+  }
+  for (let index = 0; index < result.length; index++) result[index] = result[index]! / total;
+  return result;
 }
 
 function argMax(values: Float32Array): number {
