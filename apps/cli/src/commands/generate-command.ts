@@ -131,6 +131,7 @@ async function generateAudio(
       seed: settings.seed,
       ...(classes > 0 ? { classId: settings.classId ?? 0 } : {}),
       ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
+      ...(settings.topP === undefined ? {} : { topP: settings.topP }),
     });
     const clip = audio[0];
     if (clip === undefined) throw new Error('generateWavenet returned no clip.');
@@ -253,7 +254,10 @@ export function registerGenerateCommand(cli: CAC): void {
     .option('--max-tokens <n>', 'Tokens to generate (gpt; default 200)')
     .option('--temperature <t>', 'Sampling temperature, 0 = greedy (default 1)')
     .option('--top-k <n>', 'Sample among the k most likely tokens only (gpt)')
-    .option('--top-p <p>', 'Nucleus sampling: the most likely tokens up to probability p (gpt)')
+    .option(
+      '--top-p <p>',
+      'Nucleus sampling: the most likely tokens (gpt) or μ-law levels (wavenet) up to probability p',
+    )
     .option('--seed <n>', 'Seed of the sampling (default 0)')
     .option('--seconds <s>', 'Seconds of audio (wavenet; default 1)')
     .option('--count <n>', 'Images to draw (pixelcnn; default 16)')

@@ -57,6 +57,21 @@ describe('wavenet, wav2vec2 and frame-order in selfsup pretrain, and generate au
     );
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('--force');
+    // --top-p reaches WaveNet's sampling: a nucleus this small keeps only the likeliest level,
+    // so the clip is the greedy one (--temperature 0), byte for byte.
+    for (const [flags, out] of [
+      [['--top-p', '0.000001'], 'nucleus.wav'],
+      [['--temperature', '0'], 'greedy.wav'],
+    ] as const) {
+      const run = await runCli(
+        ['generate', 'wavenet', '--seconds', '0.05', '--class', '3', ...flags, '--out', out],
+        directory,
+      );
+      expect(run.code, run.stderr).toBe(0);
+    }
+    expect(readFileSync(join(directory, 'nucleus.wav'))).toEqual(
+      readFileSync(join(directory, 'greedy.wav')),
+    );
     const evaluation = await runCli(
       ['evaluate', 'wavenet', '--test-size', '2', '--json'],
       directory,
