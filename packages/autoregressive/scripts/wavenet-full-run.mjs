@@ -8,7 +8,8 @@
 //   node scripts/wavenet-full-run.mjs --max-minutes 45
 //   node scripts/wavenet-full-run.mjs --smoke            # tiny model, ~1–2 min: shows it works
 //
-// Flags: --max-minutes M (45, smoke 1.5: everything, training takes what generation and the classifier leave),
+// Flags: --max-minutes M (45, smoke 1.5: everything, training takes what generation and the classifier
+// leave, and never more than 45 minutes),
 // --steps N (auto: fitted to the budget from a timing probe), --layers N (10), --channels N (32),
 // --skip-channels N (64), --dilation-cycle N (10), --batch-size N (4), --crop N (4096 samples),
 // --learning-rate X (2e-3), --warmup N (100), --classes LIST (0,1,2,3,4,5,6,7: class ids of
@@ -461,7 +462,11 @@ async function train(flags, objective, { wavenetOptions, parallel, grid, deadlin
     generationEstimate * generations * 1.15 +
     30 +
     0.05 * flags.classifierClips * flags.classes.length;
-  const trainSeconds = Math.max(5, (deadline - performance.now()) / 1000 - reserveSeconds);
+  // Training never exceeds the 45 minutes, whatever --max-minutes leaves it.
+  const trainSeconds = Math.min(
+    45 * 60,
+    Math.max(5, (deadline - performance.now()) / 1000 - reserveSeconds),
+  );
   const steps =
     flags.steps === 'auto'
       ? Math.max(1, Math.floor((trainSeconds * 1000 * 0.95) / msPerStepProbe))
