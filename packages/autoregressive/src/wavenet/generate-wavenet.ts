@@ -1,6 +1,6 @@
 import { SeededRandom } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
-import { filterTopP } from '../gpt/sampling-filters';
+import { filterTopP, softmaxOfLogits } from '../gpt/sampling-filters';
 import { gatedActivation } from './gated-activation';
 import { muLawDecode, muLawLevels } from './mu-law';
 import type { Wavenet } from './wavenet';
@@ -146,7 +146,7 @@ export async function generateWavenet(
           temperature === 0
             ? argMax(row)
             : nucleus
-              ? drawLevel(softmaxRow(filterTopP(row, topP)), random.nextFloat())
+              ? drawLevel(softmaxOfLogits(filterTopP(row, topP)), random.nextFloat())
               : drawLevel(row, random.nextFloat());
         ids[clip * samples + t] = id;
         inputs[clip] = (2 * id) / (muLawLevels - 1) - 1;
@@ -202,7 +202,7 @@ function resolveClassIds(options: GenerateWavenetOptions, classes: number): numb
 }
 
 /** Inverse-CDF draw of one level from probabilities (float64 accumulation). */
-function drawLevel(probabilities: Float32Array, uniform: number): number {
+function drawLevel(probabilities: Float32Array | Float64Array, uniform: number): number {
   let total = 0;
   for (const value of probabilities) total += value;
   const target = uniform * total;
@@ -216,21 +216,6 @@ function drawLevel(probabilities: Float32Array, uniform: number): number {
     if (cumulative > target) return level;
   }
   return last;
-}
-
-/** The softmax of one row of logits (`-Infinity` gives 0). */
-function softmaxRow(logits: Float32Array): Float32Array {
-  let largest = Number.NEGATIVE_INFINITY;
-  for (const value of logits) if (value > largest) largest = value;
-  const result = new Float32Array(logits.length);
-  let total = 0;
-  for (let index = 0; index < logits.length; index++) {
-    const value = Math.exp(logits[index]! - largest);
-    result[index] = value;
-    total += value;
-  }
-  for (let index = 0; index < result.length; index++) result[index] = result[index]! / total;
-  return result;
 }
 
 function argMax(values: Float32Array): number {
