@@ -19,8 +19,9 @@ export function dropoutMask(size: number, rate: number, seed: number): Float32Ar
   // Kept when the top 30 bits of a uint32 draw are ≥ rate · 2^30 (probability 1 − rate, to 2^-30);
   // 30 bits stay small integers in V8, so the loop never boxes a number.
   const threshold = Math.round(rate * 1073741824);
-  // sfc32 (SeededRandom's generator) on local words seeded from SeededRandom(seed): ~20× faster
-  // than calling nextUint32() per value, which returns numbers above 2^30.
+  // sfc32 (SeededRandom's generator) on local words seeded from SeededRandom(seed): a whole
+  // DropoutStream.apply on 524k values takes 3–5 ms this way and 8.5–9.7 ms calling nextUint32()
+  // per value (measured back to back, 2026-12-01), whose results above 2^30 are boxed.
   const seeding = new SeededRandom(seed);
   let a = seeding.nextUint32() | 0;
   let b = seeding.nextUint32() | 0;
