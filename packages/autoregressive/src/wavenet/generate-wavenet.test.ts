@@ -1,5 +1,6 @@
 import { initBackend } from '@selfsup/core';
 import { expectNoTensorLeak } from '@selfsup/core/test';
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateWavenet, type WavenetGeneration } from './generate-wavenet';
 import { muLawDecode } from './mu-law';
@@ -83,6 +84,32 @@ describe('generateWavenet', () => {
     wavenet.dispose();
   });
 
+  it('guides toward the class: guidance 1 is plain sampling, cached equals naive, greedy guided draws follow the guided distribution', async () => {
+    const wavenet = createWavenet({ layers: 2, channels: 4, skipChannels: 8, classes: 3, seed: 5 });
+    const common = { samples: 30, seed: 6, classId: [0, 2] };
+    const plain = await generateWavenet(wavenet, common);
+    const unguided = await generateWavenet(wavenet, { ...common, guidance: 1 });
+    expect(unguided.ids.map((clip) => [...clip])).toEqual(plain.ids.map((clip) => [...clip]));
+    let guided: WavenetGeneration | undefined;
+    await expectNoTensorLeak(async () => {
+      guided = await generateWavenet(wavenet, { ...common, guidance: 3 });
+    });
+    const naive = await generateWavenet(wavenet, { ...common, guidance: 3, mode: 'naive' });
+    expect(guided!.ids.map((clip) => [...clip])).toEqual(naive.ids.map((clip) => [...clip]));
+    expect(guided!.ids.map((clip) => [...clip])).not.toEqual(plain.ids.map((clip) => [...clip]));
+    // Greedy: the first sample (empty past) is the argmax of 3·log p(x | c) − 2·log mean_k p(x | k).
+    const greedy = await generateWavenet(wavenet, { ...common, guidance: 3, temperature: 0 });
+    const expected = tf.tidy(() => {
+      const logits = wavenet.logits(tf.zeros([3, 1], 'int32'), tf.tensor1d([0, 1, 2], 'int32'));
+      const logProbabilities = tf.logSoftmax(logits.reshape([3, 256]));
+      const average = tf.sub(tf.logSumExp(logProbabilities, 0), Math.log(3));
+      const scores = tf.sub(tf.mul(logProbabilities, 3), tf.mul(average, 2));
+      return Array.from(tf.argMax(scores, 1).dataSync());
+    });
+    expect([greedy.ids[0]![0], greedy.ids[1]![0]]).toEqual([expected[0], expected[2]]);
+    wavenet.dispose();
+  });
+
   it('says what is wrong with bad options', async () => {
     const unconditional = createWavenet({ layers: 1, channels: 2, skipChannels: 2 });
     const conditional = createWavenet({ layers: 1, channels: 2, skipChannels: 2, classes: 2 });
@@ -101,6 +128,12 @@ describe('generateWavenet', () => {
     ).rejects.toThrow(/temperature/);
     await expect(generateWavenet(conditional, { samples: 4, classId: 0, topP: 0 })).rejects.toThrow(
       /topP/,
+    );
+    await expect(
+      generateWavenet(conditional, { samples: 4, classId: 0, guidance: 0.5 }),
+    ).rejects.toThrow(/guidance must be/);
+    await expect(generateWavenet(unconditional, { samples: 4, guidance: 2 })).rejects.toThrow(
+      /guidance needs a class-conditional/,
     );
     unconditional.dispose();
     conditional.dispose();

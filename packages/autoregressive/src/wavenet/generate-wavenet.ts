@@ -1,6 +1,7 @@
 import { SeededRandom } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 import { filterTopP, softmaxOfLogits } from '../gpt/sampling-filters';
+import { classGuidedLogProbabilities } from './class-guidance';
 import { gatedActivation } from './gated-activation';
 import { muLawDecode, muLawLevels } from './mu-law';
 import type { Wavenet } from './wavenet';
@@ -27,6 +28,18 @@ export type GenerateWavenetOptions = {
    * @default 1
    */
   readonly topP?: number;
+  /**
+   * Class guidance scale `w` of a class-conditional model (1: off). Every clip is run under every
+   * class at once, and its samples are drawn from
+   * `log p(x | c) + (w − 1) · (log p(x | c) − log mean_k p(x | k))`: the classifier-free guidance
+   * of Ho & Salimans (2022), as AudioGen (Kreuk et al. 2022) applies it to autoregressive audio,
+   * with the class-averaged prediction of the same model standing for the unconditional one, so
+   * that a model trained without class dropout can be guided. `w > 1` favours the samples that
+   * tell the requested class apart from the others given the same past; it costs `classes`× the
+   * work of a plain draw.
+   * @default 1
+   */
+  readonly guidance?: number;
   /**
    * `'cached'`: fast WaveNet (Paine et al. 2016), per-layer queues of past activations, O(layers)
    * work per sample; `'naive'`: recompute the stack over the last receptive field for every sample
@@ -85,6 +98,7 @@ export async function generateWavenet(
     seed = 0,
     temperature = 1,
     topP = 1,
+    guidance = 1,
     mode = 'cached',
     onProgress,
     progressEvery = 1000,
@@ -102,6 +116,11 @@ export async function generateWavenet(
       `generateWavenet: topP must be in (0, 1] (1 keeps every level), got ${topP}.`,
     );
   }
+  if (!(guidance >= 1 && Number.isFinite(guidance))) {
+    throw new RangeError(
+      `generateWavenet: guidance must be a finite number ≥ 1 (1 is plain conditional sampling), got ${guidance}.`,
+    );
+  }
   if (mode !== 'cached' && mode !== 'naive') {
     throw new Error(`generateWavenet: mode must be 'cached' or 'naive', got '${mode}'.`);
   }
@@ -111,19 +130,41 @@ export async function generateWavenet(
   if (!(Number.isInteger(count) && count >= 1)) {
     throw new RangeError(`generateWavenet: count must be a positive integer, got ${count}.`);
   }
+  if (guidance !== 1 && classIds === undefined) {
+    throw new Error(
+      'generateWavenet: guidance needs a class-conditional WaveNet (this one has classes: 0); leave guidance at 1.',
+    );
+  }
+  // Guided: every clip runs as `classes` rows, row k under class k, all fed the clip's samples.
+  const guided = guidance !== 1 && classIds !== undefined;
+  const branches = guided ? classes : 1;
+  const rows = count * branches;
+  const rowClassIds = guided ? Array.from({ length: rows }, (_, row) => row % classes) : classIds;
   const random = new SeededRandom(seed);
   const ids = new Int32Array(count * samples);
-  const inputs = new Float32Array(count);
+  const rowIds = guided ? new Int32Array(rows * samples) : ids;
+  const inputs = new Float32Array(rows);
   const conditioning = tf.tidy(() =>
-    wavenet.conditioning(classIds === undefined ? undefined : tf.tensor1d(classIds, 'int32')),
+    wavenet.conditioning(rowClassIds === undefined ? undefined : tf.tensor1d(rowClassIds, 'int32')),
   );
+  const targetRows = guided
+    ? tf.tensor1d(
+        classIds.map((classId, clip) => clip * classes + classId),
+        'int32',
+      )
+    : undefined;
   const stepper =
     mode === 'cached'
-      ? cachedStepper(wavenet, count, conditioning)
-      : naiveStepper(wavenet, count, samples, classIds);
+      ? cachedStepper(wavenet, rows, conditioning)
+      : naiveStepper(wavenet, rows, samples, rowClassIds);
   try {
     for (let t = 0; t < samples; t++) {
-      const logits = stepper.step(t, inputs, ids);
+      const rowLogits = stepper.step(t, inputs, rowIds);
+      const logits =
+        targetRows === undefined
+          ? rowLogits
+          : classGuidedLogProbabilities(rowLogits, targetRows, guidance);
+      if (logits !== rowLogits) rowLogits.dispose();
       // Greedy and nucleus draws read the (tempered) logits; plain draws the probabilities.
       const nucleus = temperature > 0 && topP < 1;
       const scores = tf.tidy(() =>
@@ -149,13 +190,18 @@ export async function generateWavenet(
               ? drawLevel(softmaxOfLogits(filterTopP(row, topP)), random.nextFloat())
               : drawLevel(row, random.nextFloat());
         ids[clip * samples + t] = id;
-        inputs[clip] = (2 * id) / (muLawLevels - 1) - 1;
+        for (let branch = 0; branch < branches; branch++) {
+          const row = clip * branches + branch;
+          rowIds[row * samples + t] = id;
+          inputs[row] = (2 * id) / (muLawLevels - 1) - 1;
+        }
       }
       if (onProgress !== undefined && ((t + 1) % progressEvery === 0 || t + 1 === samples))
         onProgress(t + 1, samples);
     }
   } finally {
     stepper.dispose();
+    targetRows?.dispose();
     if (conditioning !== undefined) tf.dispose(conditioning);
   }
   const clips = Array.from({ length: count }, (_, clip) =>

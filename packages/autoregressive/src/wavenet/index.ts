@@ -3,6 +3,7 @@
  * skip paths, a 256-way μ-law softmax on the next sample, optional class conditioning, and fast
  * cached generation (Paine et al. 2016).
  */
+export { classGuidedLogProbabilities } from './class-guidance';
 export { encodeWav } from './encode-wav';
 export type { GenerateWavenetOptions, WavenetGeneration } from './generate-wavenet';
 export { generateWavenet } from './generate-wavenet';
