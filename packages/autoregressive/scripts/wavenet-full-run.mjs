@@ -18,7 +18,9 @@
 // generation: --validation-per-class N clips per class (5) at every listed temperature, scored by
 // the classifier; the report's clips are then a fresh generation at the chosen one), --top-p P
 // (1; a list such as 1,0.95,0.9 is crossed with the temperatures: nucleus sampling, Holtzman et
-// al. 2020, chosen on the same validation generation),
+// al. 2020, chosen on the same validation generation), --guidance W (1; a list such as 1,2,4 is
+// crossed with the others: class guidance, generateWavenet's `guidance`, every clip run under every
+// class and steered away from the class-averaged prediction; costs K× a plain draw),
 // --event-crops (train on the loud part of each clip: a window of --crop samples whose energy is at
 // least half the clip's loudest window, the way WaveNet recipes trim silence; the background
 // noise between events is not what the class describes), --classifier-clips N (60 real clips per class to train the
@@ -29,7 +31,9 @@
 // scripts/wavenet-workload.mjs), --run-directory DIR (runs/wavenet: the trained model is saved as
 // a checkpoint in DIR/<date>/ with run.json, its settings and training record), --from-run DIR
 // (skip training: restore that saved run and only choose the sampling, generate and score; model
-// and data flags come from its run.json), --quiet.
+// and data flags come from its run.json), --quiet. The report also scores the model as a classifier of
+// --validation-per-class real clips per class (likelihoodClassification: the class under which each
+// clip's training window is likeliest), which says whether the model has learnt the classes at all.
 // Uses the built package (../dist/index.js: run `npx tsup` first).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -58,16 +62,15 @@ import {
 import * as tf from '@tensorflow/tfjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { createWavenetObjective, encodeWav, generateWavenet, wavenetReceptiveField } = await import(
-  pathToFileURL(resolve(here, '../dist/index.js')).href
-);
+const { createWavenetObjective, encodeWav, generateWavenet, muLawEncode, wavenetReceptiveField } =
+  await import(pathToFileURL(resolve(here, '../dist/index.js')).href);
 
 const sampleRate = 8000;
 const clipLength = sampleRate;
 const usage =
   'usage: node scripts/wavenet-full-run.mjs [--max-minutes 45] [--steps auto] [--layers 10] [--channels 32] ' +
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
-  '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--validation-per-class 5] [--event-crops] ' +
+  '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--guidance 1 | 1,2,4,…] [--validation-per-class 5] [--event-crops] ' +
   '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] ' +
   '[--run-directory runs/wavenet] [--from-run DIR] [--smoke] [--quiet]';
 
@@ -96,6 +99,7 @@ function parseFlags() {
         'generate-samples': { type: 'string' },
         temperature: { type: 'string', default: '1' },
         'top-p': { type: 'string', default: '1' },
+        guidance: { type: 'string', default: '1' },
         'validation-per-class': { type: 'string' },
         'event-crops': { type: 'boolean', default: false },
         'classifier-clips': { type: 'string' },
@@ -186,6 +190,15 @@ function parseFlags() {
     fail(
       `--top-p must be a number in (0, 1] or a list of distinct ones, got '${values['top-p']}'.`,
     );
+  const guidances = values.guidance.split(',').map((part) => Number(part.trim()));
+  if (
+    guidances.length === 0 ||
+    new Set(guidances).size !== guidances.length ||
+    !guidances.every((value) => value >= 1 && Number.isFinite(value))
+  )
+    fail(
+      `--guidance must be a number ≥ 1 (1: off) or a list of distinct ones, got '${values.guidance}'.`,
+    );
   const workers = integer('workers', 1);
   const batchSize = integer('batch-size', 1);
   if (batchSize % workers !== 0)
@@ -216,6 +229,7 @@ function parseFlags() {
     generateSamples: integer('generate-samples', 1),
     temperatures,
     topPs,
+    guidances,
     validationPerClass: integer('validation-per-class', 1),
     eventCrops: values['event-crops'],
     classifierClips: integer('classifier-clips', 2),
@@ -247,10 +261,12 @@ function parseFlags() {
   };
 }
 
-/** The sampling settings to choose among: every temperature with every top-p, in list order. */
+/** The sampling settings to choose among: every temperature, top-p and guidance crossed, in list order. */
 function samplingGrid(flags) {
   return flags.temperatures.flatMap((temperature) =>
-    flags.topPs.map((topP) => ({ temperature, topP })),
+    flags.topPs.flatMap((topP) =>
+      flags.guidances.map((guidance) => ({ temperature, topP, guidance })),
+    ),
   );
 }
 
@@ -383,6 +399,48 @@ async function trainSpectralClassifier(train, realTest, classCount, seed) {
   };
 }
 
+/**
+ * How much the model knows the classes: each real clip's training window (the loud window with
+ * `eventCrops`, else the first `crop` samples) is scored under every class, and the class of the
+ * smallest negative log-likelihood is the guess (a Bayes classifier with a uniform prior, the
+ * generative model's own view of the class). Returns its accuracy and confusion matrix.
+ */
+function likelihoodClassification(wavenet, clips, { crop, eventCrops, seed }) {
+  const classCount = wavenet.settings.classes;
+  const length = Math.min(crop, clips.samplesPerClip);
+  const confusionMatrix = Array.from({ length: classCount }, () => new Array(classCount).fill(0));
+  let correct = 0;
+  const everyClass = tf.tensor1d(
+    Array.from({ length: classCount }, (_, label) => label),
+    'int32',
+  );
+  for (let clip = 0; clip < clips.count; clip++) {
+    const samples = clips.samples.subarray(
+      clip * clips.samplesPerClip,
+      (clip + 1) * clips.samplesPerClip,
+    );
+    const start = eventCrops ? loudWindowStart(samples, length, deriveSeed(seed, 13, clip)) : 0;
+    const window = samples.subarray(start, start + length);
+    const losses = tf.tidy(() => {
+      const ids = muLawEncode(tf.tensor2d(window, [1, length])).tile([classCount, 1]);
+      const logits = wavenet.logits(ids, everyClass);
+      const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(ids, 256)), [1, 2]);
+      return Array.from(picked.neg().dataSync());
+    });
+    const guess = losses.indexOf(Math.min(...losses));
+    const label = clips.labels[clip];
+    confusionMatrix[label][guess] += 1;
+    if (guess === label) correct += 1;
+  }
+  everyClass.dispose();
+  return {
+    clips: clips.count,
+    windowSamples: length,
+    accuracy: correct / clips.count,
+    confusionMatrix,
+  };
+}
+
 /** The settings of a saved run (run.json) that the sampling and scoring need. */
 const savedSettingNames = [
   'model',
@@ -444,14 +502,17 @@ async function train(flags, objective, { wavenetOptions, parallel, grid, deadlin
   const settled = stepTimes.slice(Math.floor(stepTimes.length / 2)).sort((a, b) => a - b);
   const msPerStepProbe = settled[Math.floor(settled.length / 2)];
   const clipCount = flags.perClass * flags.classes.length;
-  // The slowest sampling of the grid (nucleus draws sort every row in JavaScript).
+  // The slowest sampling of the grid (nucleus draws sort every row in JavaScript; guidance runs
+  // every clip under every class).
   const smallestTopP = Math.min(...grid.map((setting) => setting.topP));
+  const largestGuidance = Math.max(...grid.map((setting) => setting.guidance));
   const probeSamples = Math.min(200, flags.generateSamples);
   const probeGeneration = await generateWavenet(probe.wavenet, {
     samples: probeSamples,
     seed: 1,
     classId: Array.from({ length: clipCount }, (_, i) => i % flags.classes.length),
     topP: smallestTopP,
+    guidance: largestGuidance,
   });
   probe.dispose();
   const generationEstimate = (probeGeneration.seconds / probeSamples) * flags.generateSamples;
@@ -614,10 +675,20 @@ async function main() {
     flags.seed,
   );
   const realReport = classifier.realReport;
+  // Does the model know the classes? Its likelihood as a classifier of real clips' training windows.
+  const likelihood = likelihoodClassification(
+    objective.wavenet,
+    realClips(flags.classes, flags.validationPerClass, deriveSeed(flags.seed, 14)),
+    { crop: flags.crop, eventCrops: flags.eventCrops, seed: flags.seed },
+  );
+  log(
+    `the model as a classifier (argmax over classes of the likelihood of ${likelihood.clips} real clips' ` +
+      `${likelihood.windowSamples}-sample windows): ${(100 * likelihood.accuracy).toFixed(1)}%`,
+  );
 
   // Generation: perClass clips of every class, in one parallel batch.
-  const describe = ({ temperature, topP }) =>
-    `temperature ${temperature}${topP < 1 ? `, top-p ${topP}` : ''}`;
+  const describe = ({ temperature, topP, guidance }) =>
+    `temperature ${temperature}${topP < 1 ? `, top-p ${topP}` : ''}${guidance > 1 ? `, guidance ${guidance}` : ''}`;
   const generateSet = async (sampling, perClass, seed) => {
     const count = perClass * flags.classes.length;
     const classId = Array.from({ length: count }, (_, i) => Math.floor(i / perClass));
@@ -627,6 +698,7 @@ async function main() {
       classId,
       temperature: sampling.temperature,
       topP: sampling.topP,
+      guidance: sampling.guidance,
       onProgress: (done, total) =>
         log(`generated ${done}/${total} samples of ${count} clips at ${describe(sampling)}`),
     });
@@ -665,7 +737,11 @@ async function main() {
       : samplingValidation.reduce((best, entry) =>
           entry.matchRate > best.matchRate ? entry : best,
         );
-  const sampling = { temperature: chosen.temperature, topP: chosen.topP };
+  const sampling = {
+    temperature: chosen.temperature,
+    topP: chosen.topP,
+    guidance: chosen.guidance,
+  };
   const { set: generated, generation } = await generateSet(
     sampling,
     flags.perClass,
@@ -720,6 +796,8 @@ async function main() {
       topP: sampling.topP,
       temperatures: flags.temperatures,
       topPs: flags.topPs,
+      guidance: sampling.guidance,
+      guidances: flags.guidances,
       samplingValidation,
       validationClipsPerClass: grid.length > 1 ? flags.validationPerClass : 0,
       eventCrops: flags.eventCrops,
@@ -745,6 +823,7 @@ async function main() {
       realTestClips: classifierTest.count,
       realTestAccuracy: realReport.accuracy,
     },
+    likelihoodClassification: likelihood,
     match: {
       rate: matchRate,
       target: 0.9,
