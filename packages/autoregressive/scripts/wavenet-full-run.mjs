@@ -162,43 +162,33 @@ function parseFlags() {
     if (!(value > 0)) fail(`--${name} must be > 0, got '${raw}'.`);
     return value;
   };
-  const classes = values.classes.split(',').map((part) => Number(part.trim()));
-  if (
-    classes.length === 0 ||
-    new Set(classes).size !== classes.length ||
-    !classes.every((id) => Number.isInteger(id) && id >= 0 && id < syntheticAudioClassNames.length)
-  ) {
-    fail(
-      `--classes must list distinct class ids in [0, ${syntheticAudioClassNames.length}), got '${values.classes}'.`,
-    );
-  }
-  const temperatures = values.temperature.split(',').map((part) => Number(part.trim()));
-  if (
-    temperatures.length === 0 ||
-    new Set(temperatures).size !== temperatures.length ||
-    !temperatures.every((value) => value >= 0 && Number.isFinite(value))
-  )
-    fail(
-      `--temperature must be a number ≥ 0 or a list of distinct ones, got '${values.temperature}'.`,
-    );
-  const topPs = values['top-p'].split(',').map((part) => Number(part.trim()));
-  if (
-    topPs.length === 0 ||
-    new Set(topPs).size !== topPs.length ||
-    !topPs.every((value) => value > 0 && value <= 1)
-  )
-    fail(
-      `--top-p must be a number in (0, 1] or a list of distinct ones, got '${values['top-p']}'.`,
-    );
-  const guidances = values.guidance.split(',').map((part) => Number(part.trim()));
-  if (
-    guidances.length === 0 ||
-    new Set(guidances).size !== guidances.length ||
-    !guidances.every((value) => value >= 1 && Number.isFinite(value))
-  )
-    fail(
-      `--guidance must be a number ≥ 1 (1: off) or a list of distinct ones, got '${values.guidance}'.`,
-    );
+  // A comma-separated list of distinct numbers, each accepted by `valid`.
+  const distinctNumbers = (name, valid, expected) => {
+    const list = values[name].split(',').map((part) => Number(part.trim()));
+    if (list.length === 0 || new Set(list).size !== list.length || !list.every(valid))
+      fail(`--${name} must be ${expected}, got '${values[name]}'.`);
+    return list;
+  };
+  const classes = distinctNumbers(
+    'classes',
+    (id) => Number.isInteger(id) && id >= 0 && id < syntheticAudioClassNames.length,
+    `a list of distinct class ids in [0, ${syntheticAudioClassNames.length})`,
+  );
+  const temperatures = distinctNumbers(
+    'temperature',
+    (value) => value >= 0 && Number.isFinite(value),
+    'a number ≥ 0 or a list of distinct ones',
+  );
+  const topPs = distinctNumbers(
+    'top-p',
+    (value) => value > 0 && value <= 1,
+    'a number in (0, 1] or a list of distinct ones',
+  );
+  const guidances = distinctNumbers(
+    'guidance',
+    (value) => value >= 1 && Number.isFinite(value),
+    'a number ≥ 1 (1: off) or a list of distinct ones',
+  );
   const workers = integer('workers', 1);
   const batchSize = integer('batch-size', 1);
   if (batchSize % workers !== 0)
