@@ -43,6 +43,29 @@ describe('sampling filters', () => {
     expect(() => filterTopP(logits, 0)).toThrow(/\(0, 1\]/);
   });
 
+  it('top-p on rows with ties: the nucleus is the first tokens in decreasing probability, ties in increasing id', () => {
+    const random = new SeededRandom(12);
+    for (let trial = 0; trial < 300; trial++) {
+      const size = 1 + random.nextInt(40);
+      // Few distinct logit values: most rows have ties, also at the nucleus' edge.
+      const logits = Array.from({ length: size }, () => random.nextInt(4) * 0.5);
+      const p = [0.05, 0.3, 0.5, 0.9, 0.999, 1][random.nextInt(6)]!;
+      const probabilities = softmaxOfLogits(logits);
+      const order = [...probabilities.keys()].sort(
+        (left, right) => probabilities[right]! - probabilities[left]! || left - right,
+      );
+      const expected = new Array<boolean>(size).fill(false);
+      let mass = 0;
+      for (const index of order) {
+        if (index !== order[0] && mass >= p) break;
+        expected[index] = true;
+        mass += probabilities[index]!;
+      }
+      const kept = Array.from(filterTopP(logits, p)).map((value) => Number.isFinite(value));
+      expect(kept).toEqual(expected);
+    }
+  });
+
   it('repetition penalty divides positive and multiplies negative logits of seen tokens, once each (CTRL)', () => {
     expect(Array.from(applyRepetitionPenalty([2, -2, 1, 4], [0, 1, 0, 0], 2))).toEqual([
       1, -4, 1, 4,

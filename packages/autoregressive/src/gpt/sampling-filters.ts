@@ -69,22 +69,62 @@ export function filterTopP(logits: LogitsRow, p: number): Float32Array {
     );
   }
   const probabilities = softmaxOfLogits(logits);
-  const order = Array.from(probabilities.keys()).sort(
-    (left, right) =>
-      (probabilities[right] as number) - (probabilities[left] as number) || left - right,
-  );
+  const { threshold, kept } = nucleusBoundary(probabilities, p);
+  // The nucleus: every token above the k-th probability and, among those tied with it, the lowest ids.
+  let tiedToKeep = kept;
+  for (const value of probabilities) if (value > threshold) tiedToKeep--;
   const result = Float32Array.from(logits);
-  let cumulative = 0;
-  let kept = 0;
-  for (const index of order) {
-    if (kept > 0 && cumulative >= p) {
-      result[index] = Number.NEGATIVE_INFINITY;
-    } else {
-      cumulative += probabilities[index] as number;
-      kept++;
-    }
+  for (let index = 0; index < result.length; index++) {
+    const value = probabilities[index] as number;
+    if (value > threshold) continue;
+    if (value === threshold && tiedToKeep > 0) tiedToKeep--;
+    else result[index] = Number.NEGATIVE_INFINITY;
   }
   return result;
+}
+
+/**
+ * How many tokens the nucleus of mass `p` keeps, and the smallest kept probability: the
+ * probabilities in decreasing order, accumulated until they reach `p` (at least one).
+ *
+ * Only the tokens at or above a cutoff are sorted: the cutoff falls from half the largest
+ * probability (½, ¼, 1/16, 1/256, … of it) until the tokens above it carry mass `p` (the nucleus is among them, and
+ * their decreasing order is the row's). A peaked row sorts a handful of values instead of V; the
+ * sums are those of the whole sorted row, in the same order. Falls back to sorting every value when
+ * the candidates' ordered sum stops short of `p` by rounding.
+ */
+function nucleusBoundary(
+  probabilities: Float64Array,
+  p: number,
+): { threshold: number; kept: number } {
+  let maximum = 0;
+  for (const value of probabilities) if (value > maximum) maximum = value;
+  let cutoff = maximum / 2;
+  for (let exponent = 1; cutoff > 0; exponent *= 2, cutoff = maximum / 2 ** exponent) {
+    let mass = 0;
+    for (const value of probabilities) if (value >= cutoff) mass += value;
+    if (mass >= p) break;
+  }
+  const accumulate = (values: Float64Array) => {
+    const sorted = values.sort();
+    let cumulative = 0;
+    let kept = 0;
+    while (kept < sorted.length && (kept === 0 || cumulative < p)) {
+      cumulative += sorted[sorted.length - 1 - kept] as number;
+      kept++;
+    }
+    return { threshold: sorted[sorted.length - kept] as number, kept, reached: cumulative >= p };
+  };
+  if (cutoff > 0) {
+    let count = 0;
+    for (const value of probabilities) if (value >= cutoff) count++;
+    const candidates = new Float64Array(count);
+    count = 0;
+    for (const value of probabilities) if (value >= cutoff) candidates[count++] = value;
+    const boundary = accumulate(candidates);
+    if (boundary.reached) return boundary;
+  }
+  return accumulate(probabilities.slice());
 }
 
 /**
