@@ -100,9 +100,16 @@ function nucleusBoundary(
   let maximum = 0;
   for (const value of probabilities) if (value > maximum) maximum = value;
   let cutoff = maximum / 2;
+  let count = 0;
   for (let exponent = 1; cutoff > 0; exponent *= 2, cutoff = maximum / 2 ** exponent) {
     let mass = 0;
-    for (const value of probabilities) if (value >= cutoff) mass += value;
+    count = 0;
+    for (const value of probabilities) {
+      if (value >= cutoff) {
+        mass += value;
+        count++;
+      }
+    }
     if (mass >= p) break;
   }
   const accumulate = (values: Float64Array) => {
@@ -116,11 +123,9 @@ function nucleusBoundary(
     return { threshold: sorted[sorted.length - kept] as number, kept, reached: cumulative >= p };
   };
   if (cutoff > 0) {
-    let count = 0;
-    for (const value of probabilities) if (value >= cutoff) count++;
     const candidates = new Float64Array(count);
-    count = 0;
-    for (const value of probabilities) if (value >= cutoff) candidates[count++] = value;
+    let filled = 0;
+    for (const value of probabilities) if (value >= cutoff) candidates[filled++] = value;
     const boundary = accumulate(candidates);
     if (boundary.reached) return boundary;
   }

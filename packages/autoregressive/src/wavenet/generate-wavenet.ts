@@ -142,7 +142,8 @@ export async function generateWavenet(
   const rowClassIds = guided ? Array.from({ length: rows }, (_, row) => row % classes) : classIds;
   const random = new SeededRandom(seed);
   const ids = new Int32Array(count * samples);
-  const rowIds = guided ? new Int32Array(rows * samples) : ids;
+  // Only the naive stepper reads past ids: per row when guided.
+  const rowIds = guided && mode === 'naive' ? new Int32Array(rows * samples) : ids;
   const inputs = new Float32Array(rows);
   const conditioning = tf.tidy(() =>
     wavenet.conditioning(rowClassIds === undefined ? undefined : tf.tensor1d(rowClassIds, 'int32')),
@@ -192,7 +193,7 @@ export async function generateWavenet(
         ids[clip * samples + t] = id;
         for (let branch = 0; branch < branches; branch++) {
           const row = clip * branches + branch;
-          rowIds[row * samples + t] = id;
+          if (rowIds !== ids) rowIds[row * samples + t] = id;
           inputs[row] = (2 * id) / (muLawLevels - 1) - 1;
         }
       }
