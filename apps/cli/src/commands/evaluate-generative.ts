@@ -131,7 +131,9 @@ async function evaluateWavenet(
   const duration = typeof dataset?.duration === 'number' ? dataset.duration : 1;
   const { restoreCheckpoint } = await import('@selfsup/core');
   const { audioSetToTensor, syntheticAudioTestSet } = await import('@selfsup/data');
-  const { createWavenetObjective } = await import('@selfsup/autoregressive');
+  const { controlFeatures, createWavenetObjective, extractControlTrack } = await import(
+    '@selfsup/autoregressive'
+  );
   const tf = await import('@tensorflow/tfjs');
   const { type: _type, ...config } = run.manifest.encoder.config as Record<string, unknown>;
   // Seed 2 is the test split of the CLI's synthetic-audio dataset (dataset-registry.ts).
@@ -139,6 +141,24 @@ async function evaluateWavenet(
   const objective = createWavenetObjective({ wavenet: config });
   const audio = audioSetToTensor(clips);
   const labels = tf.tensor1d(clips.labels, 'int32');
+  // A locally conditioned WaveNet scores each clip given its own control track.
+  const { controls: controlCount, controlHop } = objective.wavenet.settings;
+  const frames = Math.ceil(clips.samplesPerClip / controlHop);
+  let controls: ReturnType<typeof tf.tensor3d> | undefined;
+  if (controlCount > 0) {
+    const values = new Float32Array(clips.count * frames * controlCount);
+    for (let clip = 0; clip < clips.count; clip++) {
+      const samples = clips.samples.subarray(
+        clip * clips.samplesPerClip,
+        (clip + 1) * clips.samplesPerClip,
+      );
+      values.set(
+        controlFeatures(extractControlTrack(samples, { sampleRate, hop: controlHop })),
+        clip * frames * controlCount,
+      );
+    }
+    controls = tf.tensor3d(values, [clips.count, frames, controlCount]);
+  }
   try {
     await restoreCheckpoint(run.directory, objective as never);
     output.log(`evaluate: NLL of ${clips.count} held-out synthetic-audio clips…`);
@@ -150,6 +170,9 @@ async function evaluateWavenet(
         const batch = {
           audio: audio.slice([start, 0, 0], [size, -1, -1]) as typeof audio,
           labels: labels.slice([start], [size]),
+          ...(controls === undefined
+            ? {}
+            : { controls: controls.slice([start, 0, 0], [size, -1, -1]) as typeof controls }),
         };
         return objective.doLoss(batch, { step: 0, seed: 0, training: false }).loss;
       });
@@ -168,6 +191,7 @@ async function evaluateWavenet(
   } finally {
     audio.dispose();
     labels.dispose();
+    controls?.dispose();
     objective.dispose();
   }
 }

@@ -118,6 +118,11 @@ async function generateAudio(
         : `--class ${settings.classId}: this WaveNet knows classes 0 to ${classes - 1}: give one of them.`,
     );
   }
+  if (typeof config.controls === 'number' && config.controls > 0) {
+    throw new UsageError(
+      `this WaveNet is locally conditioned on control tracks (controls ${config.controls}): each clip needs a track from its control prior, which the run script saves beside it; generate with \`node packages/autoregressive/scripts/wavenet-full-run.mjs --from-run <run directory>\`.`,
+    );
+  }
   const dataset = run.manifest.dataset as Record<string, unknown> | null;
   const sampleRate = typeof dataset?.sampleRate === 'number' ? dataset.sampleRate : 8000;
   const samples = Math.max(1, Math.round((settings.seconds ?? 1) * sampleRate));

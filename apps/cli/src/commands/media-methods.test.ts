@@ -95,6 +95,53 @@ describe('wavenet, wav2vec2 and frame-order in selfsup pretrain, and generate au
     expect(badClass.stderr).toContain('classes 0 to 7');
   });
 
+  it('wavenet with control tracks: evaluate scores clips given their own tracks; generate names the run script', async () => {
+    // A tiny locally conditioned WaveNet saved by core's pretrain (as the WaveNet run script saves one).
+    const { initBackend, pretrain } = await import('@selfsup/core');
+    const { createWavenetObjective } = await import('@selfsup/autoregressive');
+    const tf = await import('@tensorflow/tfjs');
+    await initBackend({ backend: 'wasm', quiet: true });
+    const objective = createWavenetObjective({
+      wavenet: { layers: 2, channels: 4, skipChannels: 8, classes: 8, controls: 2, controlHop: 64 },
+      cropLength: 256,
+    });
+    const batch = {
+      audio: tf.randomUniform(
+        [2, 512, 1],
+        -0.5,
+        0.5,
+        'float32',
+        1,
+      ) as import('@tensorflow/tfjs').Tensor3D,
+      labels: tf.tensor1d([0, 1], 'int32'),
+      controls: tf.randomUniform(
+        [2, 8, 2],
+        -1,
+        1,
+        'float32',
+        2,
+      ) as import('@tensorflow/tfjs').Tensor3D,
+    };
+    const run = join(directory, 'wavenet-controls');
+    await pretrain(objective, [batch], {
+      steps: 1,
+      learningRate: 1e-3,
+      checkpoint: { directory: run },
+    });
+    tf.dispose([batch.audio, batch.labels, batch.controls]);
+    objective.dispose();
+    const evaluation = await runCli(['evaluate', run, '--test-size', '2', '--json'], directory);
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    const nll = JSON.parse(evaluation.stdout) as { bitsPerSample: number; clips: number };
+    expect(nll.clips).toBe(2);
+    expect(nll.bitsPerSample).toBeGreaterThan(4);
+    expect(nll.bitsPerSample).toBeLessThan(12);
+    const generate = await runCli(['generate', run, '--out', 'controls.wav'], directory);
+    expect(generate.code).toBe(2);
+    expect(generate.stderr).toContain('locally conditioned on control tracks');
+    expect(generate.stderr).toContain('wavenet-full-run.mjs --from-run');
+  });
+
   it('frame-order: pretrains on Moving MNIST clips and refuses image data', async () => {
     const pretrain = await runCli(
       [

@@ -110,6 +110,61 @@ describe('generateWavenet', () => {
     wavenet.dispose();
   });
 
+  it('follows local controls: cached equals naive (plain and guided), the controls steer the clip, leak-free', async () => {
+    const wavenet = createWavenet({
+      layers: 3,
+      channels: 4,
+      skipChannels: 8,
+      dilationCycle: 2,
+      classes: 2,
+      controls: 2,
+      controlHop: 5,
+      seed: 4,
+    });
+    const samples = 3 * wavenet.receptiveField + 4;
+    const frames = Math.ceil(samples / 5);
+    const controls = [0, 1].map((clip) =>
+      Float32Array.from({ length: 2 * frames }, (_, i) => Math.sin(0.7 * i + clip)),
+    );
+    for (const guidance of [1, 3]) {
+      const common = { samples, seed: 6, classId: [1, 0], controls, guidance };
+      let cached: WavenetGeneration | undefined;
+      let naive: WavenetGeneration | undefined;
+      await expectNoTensorLeak(async () => {
+        cached = await generateWavenet(wavenet, common);
+        naive = await generateWavenet(wavenet, { ...common, mode: 'naive' });
+      });
+      expect(cached!.ids.map((clip) => [...clip])).toEqual(naive!.ids.map((clip) => [...clip]));
+    }
+    // Other controls, same seed and classes: another clip (greedy, so only the model decides).
+    const greedy = { samples, seed: 6, classId: [1, 1], temperature: 0 };
+    const first = await generateWavenet(wavenet, {
+      ...greedy,
+      controls: [controls[0]!, controls[0]!],
+    });
+    const second = await generateWavenet(wavenet, {
+      ...greedy,
+      controls: [controls[0]!, controls[1]!],
+    });
+    expect([...second.ids[0]!]).toEqual([...first.ids[0]!]);
+    expect([...second.ids[1]!]).not.toEqual([...first.ids[1]!]);
+    await expect(generateWavenet(wavenet, { samples, classId: [0, 1] })).rejects.toThrow(
+      /locally conditioned \(2 features per 5-sample frame\); pass controls/,
+    );
+    await expect(
+      generateWavenet(wavenet, { samples, classId: [0, 1], controls: [controls[0]!] }),
+    ).rejects.toThrow(/controls has 1 clips but 2 are generated/);
+    await expect(
+      generateWavenet(wavenet, { samples, classId: 0, controls: [controls[0]!.subarray(2)] }),
+    ).rejects.toThrow(/controls\[0\] holds \d+ values; \d+ samples need at least/);
+    const plain = createWavenet({ layers: 1, channels: 2, skipChannels: 2 });
+    await expect(
+      generateWavenet(plain, { samples: 4, controls: [new Float32Array(2)] }),
+    ).rejects.toThrow(/no local conditioning/);
+    plain.dispose();
+    wavenet.dispose();
+  });
+
   it('says what is wrong with bad options', async () => {
     const unconditional = createWavenet({ layers: 1, channels: 2, skipChannels: 2 });
     const conditional = createWavenet({ layers: 1, channels: 2, skipChannels: 2, classes: 2 });

@@ -19,6 +19,13 @@ export type GenerateWavenetOptions = {
   readonly classId?: number | readonly number[];
   /** Clips generated in parallel (one batch). @default the length of `classId`, else 1 */
   readonly count?: number;
+  /**
+   * The local conditioning of each clip, for a WaveNet with `controls` features (required then,
+   * refused otherwise): frame-major features `[frames, F]` (e.g. `controlFeatures` of a control
+   * track from a prior or from a real clip), `frames · controlHop ≥ samples`; one per clip (its
+   * length sets `count`, or matches the classes).
+   */
+  readonly controls?: readonly Float32Array[];
   /** Softmax temperature; 0 picks the most likely level (greedy). @default 1 */
   readonly temperature?: number;
   /**
@@ -82,7 +89,8 @@ type Stepper = {
  * samples for the same seed (the unit tests check it). Clips are generated in parallel.
  *
  * @param wavenet a (trained) WaveNet from {@link createWavenet} (e.g. `objective.wavenet`).
- * @param options length, seed, classes, temperature, top-p, mode (see {@link GenerateWavenetOptions}).
+ * @param options length, seed, classes, control tracks, temperature, top-p, guidance, mode (see
+ *   {@link GenerateWavenetOptions}).
  * @returns μ-law ids and decoded waveforms per clip; write them with {@link encodeWav}.
  * @example
  * const { audio } = await generateWavenet(objective.wavenet, { samples: 8000, classId: [0, 1], seed: 3 });
@@ -126,7 +134,8 @@ export async function generateWavenet(
   }
   const classes = wavenet.settings.classes;
   const classIds = resolveClassIds(options, classes);
-  const count = classIds?.length ?? options.count ?? 1;
+  const count = classIds?.length ?? options.controls?.length ?? options.count ?? 1;
+  const controls = resolveControls(wavenet, options.controls, count, samples);
   if (!(Number.isInteger(count) && count >= 1)) {
     throw new RangeError(`generateWavenet: count must be a positive integer, got ${count}.`);
   }
@@ -154,10 +163,18 @@ export async function generateWavenet(
         'int32',
       )
     : undefined;
+  // Each row's control features per sample: row r is clip ⌊r / branches⌋.
+  const rowControls =
+    controls === undefined
+      ? undefined
+      : {
+          features: wavenet.settings.controls,
+          frames: (row: number) => controls[Math.floor(row / branches)]!,
+        };
   const stepper =
     mode === 'cached'
-      ? cachedStepper(wavenet, rows, conditioning)
-      : naiveStepper(wavenet, rows, samples, rowClassIds);
+      ? cachedStepper(wavenet, rows, conditioning, rowControls)
+      : naiveStepper(wavenet, rows, samples, rowClassIds, rowControls);
   try {
     for (let t = 0; t < samples; t++) {
       const rowLogits = stepper.step(t, inputs, rowIds);
@@ -248,6 +265,64 @@ function resolveClassIds(options: GenerateWavenetOptions, classes: number): numb
   return list;
 }
 
+function resolveControls(
+  wavenet: Wavenet,
+  controls: readonly Float32Array[] | undefined,
+  count: number,
+  samples: number,
+): readonly Float32Array[] | undefined {
+  const { controls: features, controlHop } = wavenet.settings;
+  if (features === 0) {
+    if (controls !== undefined) {
+      throw new Error(
+        'generateWavenet: this WaveNet has no local conditioning (controls: 0); leave controls out, or train with createWavenet({ controls }).',
+      );
+    }
+    return undefined;
+  }
+  if (controls === undefined) {
+    throw new Error(
+      `generateWavenet: this WaveNet is locally conditioned (${features} features per ${controlHop}-sample frame); pass controls, one Float32Array per clip.`,
+    );
+  }
+  if (controls.length !== count) {
+    throw new Error(
+      `generateWavenet: controls has ${controls.length} clips but ${count} are generated; give one per clip.`,
+    );
+  }
+  const frames = Math.ceil(samples / controlHop);
+  controls.forEach((clip, index) => {
+    if (clip.length < frames * features || clip.length % features !== 0) {
+      throw new RangeError(
+        `generateWavenet: controls[${index}] holds ${clip.length} values; ${samples} samples need at least ${frames} frames × ${features} features (${frames * features}).`,
+      );
+    }
+  });
+  return controls;
+}
+
+/** Where each generated row reads its frame-rate control features. */
+type RowControls = {
+  /** Features per frame. */
+  readonly features: number;
+  /** Row `r`'s frames, frame-major. */
+  frames(row: number): Float32Array;
+};
+
+/** The control features of sample `t` of every row, `[rows, F]`. */
+function controlsAt(rowControls: RowControls, rows: number, hop: number, t: number): Float32Array {
+  const { features } = rowControls;
+  const frame = Math.floor(t / hop);
+  const values = new Float32Array(rows * features);
+  for (let row = 0; row < rows; row++) {
+    values.set(
+      rowControls.frames(row).subarray(frame * features, (frame + 1) * features),
+      row * features,
+    );
+  }
+  return values;
+}
+
 /** Inverse-CDF draw of one level from probabilities (float64 accumulation). */
 function drawLevel(probabilities: Float32Array | Float64Array, uniform: number): number {
   let total = 0;
@@ -276,8 +351,12 @@ function cachedStepper(
   wavenet: Wavenet,
   count: number,
   conditioning: tf.Tensor2D[] | undefined,
+  rowControls: RowControls | undefined,
 ): Stepper {
-  const { channels, kernelSize } = wavenet.settings;
+  const { channels, kernelSize, controlHop } = wavenet.settings;
+  const controlKernel = wavenet.controlKernel();
+  // Every layer's local term of the current frame, [count, layers · 2C], recomputed at frame starts.
+  let controlTerms: tf.Tensor2D | undefined;
   const dilations = wavenet.dilations;
   const weights = wavenet.encoder.stack.getStackWeights();
   const lastLayer = weights.layers.length - 1;
@@ -296,7 +375,20 @@ function cachedStepper(
     Array.from({ length: (kernelSize - 1) * dilation }, () => tf.zeros([count, channels])),
   );
   return {
-    step(_t, inputs) {
+    step(t, inputs) {
+      if (rowControls !== undefined && controlKernel !== undefined && t % controlHop === 0) {
+        controlTerms?.dispose();
+        controlTerms = tf.tidy(
+          () =>
+            tf.matMul(
+              tf.tensor2d(controlsAt(rowControls, count, controlHop, t), [
+                count,
+                rowControls.features,
+              ]),
+              controlKernel,
+            ) as tf.Tensor2D,
+        );
+      }
       const current = tf.tensor2d(inputs, [count, 1]);
       const layerInputs: tf.Tensor2D[] = [];
       const logits = tf.tidy(() => {
@@ -319,6 +411,12 @@ function cachedStepper(
           }) as tf.Tensor2D;
           const classTerm = conditioning?.[index];
           if (classTerm !== undefined) filterGate = tf.add<tf.Tensor2D>(filterGate, classTerm);
+          if (controlTerms !== undefined) {
+            filterGate = tf.add<tf.Tensor2D>(
+              filterGate,
+              controlTerms.slice([0, index * 2 * channels], [count, 2 * channels]),
+            );
+          }
           const [filter, gate] = tf.split(filterGate, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
           const gated = gatedActivation(filter, gate);
           const output = tf.fused.matMul({
@@ -351,6 +449,7 @@ function cachedStepper(
     },
     dispose() {
       tf.dispose([kernels.input, ...kernels.layers, ...inputQueue, ...queues.flat()]);
+      controlTerms?.dispose();
     },
   };
 }
@@ -361,8 +460,10 @@ function naiveStepper(
   count: number,
   samples: number,
   classIds: number[] | undefined,
+  rowControls: RowControls | undefined,
 ): Stepper {
   const labels = classIds === undefined ? undefined : tf.tensor1d(classIds, 'int32');
+  const hop = wavenet.settings.controlHop;
   return {
     step(t, _inputs, ids) {
       // R + 1 ids end at t: the output at t sees inputs t − R + 1 … t, i.e. ids t − R … t − 1.
@@ -372,8 +473,28 @@ function naiveStepper(
       for (let clip = 0; clip < count; clip++) {
         window.set(ids.subarray(clip * samples + start, clip * samples + t + 1), clip * length);
       }
+      let controls: tf.Tensor3D | undefined;
+      if (rowControls !== undefined) {
+        const { features } = rowControls;
+        const values = new Float32Array(count * length * features);
+        for (let position = 0; position < length; position++) {
+          const rowsAt = controlsAt(rowControls, count, hop, start + position);
+          for (let row = 0; row < count; row++) {
+            values.set(
+              rowsAt.subarray(row * features, (row + 1) * features),
+              (row * length + position) * features,
+            );
+          }
+        }
+        controls = tf.tensor3d(values, [count, length, features]);
+      }
       return tf.tidy(() => {
-        const logits = wavenet.logits(tf.tensor2d(window, [count, length], 'int32'), labels);
+        const logits = wavenet.logits(
+          tf.tensor2d(window, [count, length], 'int32'),
+          labels,
+          controls,
+        );
+        controls?.dispose();
         return logits
           .slice([0, length - 1, 0], [count, 1, muLawLevels])
           .reshape([count, muLawLevels]) as tf.Tensor2D;

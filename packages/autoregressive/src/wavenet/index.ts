@@ -1,9 +1,25 @@
 /**
  * WaveNet (van den Oord et al. 2016): dilated causal convolutions with gated units, residual and
  * skip paths, a 256-way μ-law softmax on the next sample, optional class conditioning, and fast
- * cached generation (Paine et al. 2016).
+ * cached generation (Paine et al. 2016); local conditioning on a control track (dominant frequency
+ * and loudness per frame) whose slow structure a small prior supplies.
  */
 export { classGuidedLogProbabilities } from './class-guidance';
+export type { ControlTrack, ControlTrackOptions } from './control-track';
+export {
+  backgroundLoudnessGap,
+  controlCodebook,
+  controlFeatureCount,
+  controlFeatures,
+  controlTokens,
+  controlTrackFromTokens,
+  controlVocabularySize,
+  extractControlTrack,
+  frequencyBin,
+  frequencyOfBin,
+  loudnessBin,
+  loudnessOfBin,
+} from './control-track';
 export { encodeWav } from './encode-wav';
 export type { GenerateWavenetOptions, WavenetGeneration } from './generate-wavenet';
 export { generateWavenet } from './generate-wavenet';

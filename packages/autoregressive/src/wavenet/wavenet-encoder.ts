@@ -54,13 +54,14 @@ export class WavenetEncoder implements EncoderV1 {
   /**
    * Builds a fresh encoder (weights seeded by `options.seed`).
    *
-   * @param options the architecture (see {@link WavenetOptions}); `classes` is recorded but unused here.
+   * @param options the architecture (see {@link WavenetOptions}); `classes` and the local
+   *   conditioning (`controls`, `controlHop`) are recorded but unused here.
    * @returns the encoder.
    * @example const encoder = WavenetEncoder.create({ layers: 10, channels: 32 });
    */
   static create(options: WavenetOptions = {}): WavenetEncoder {
     const settings = resolveWavenetSettings(options);
-    const { classes: _classes, ...stackSettings } = settings;
+    const { classes: _classes, controls: _controls, controlHop: _hop, ...stackSettings } = settings;
     const input = tf.input({ shape: [null, 1], name: 'wavenet_audio' });
     const stack = new WavenetStack({ ...stackSettings, name: 'wavenet_stack' });
     const output = stack.apply(input) as tf.SymbolicTensor;

@@ -10,10 +10,18 @@ import { sparseSoftmaxCrossEntropy } from './sparse-softmax-cross-entropy';
 import { createWavenet, type Wavenet } from './wavenet';
 import type { WavenetOptions } from './wavenet-settings';
 
-/** A batch of waveforms `[B, T, 1]` in [-1, 1], alone or with class labels `[B]` (e.g. `@selfsup/data`'s `AudioBatch`). */
+/**
+ * A batch of waveforms `[B, T, 1]` in [-1, 1], alone or with class labels `[B]` (e.g.
+ * `@selfsup/data`'s `AudioBatch`) and, for a locally conditioned WaveNet, frame-rate `controls`
+ * `[B, frames, F]` with `frames · controlHop ≥ T` (e.g. `controlFeatures` of each clip's control track).
+ */
 export type WavenetBatch =
   | tf.Tensor3D
-  | { readonly audio: tf.Tensor3D; readonly labels?: tf.Tensor1D };
+  | {
+      readonly audio: tf.Tensor3D;
+      readonly labels?: tf.Tensor1D;
+      readonly controls?: tf.Tensor3D;
+    };
 
 /** Options of {@link createWavenetObjective}. */
 export type WavenetObjectiveOptions = {
@@ -41,11 +49,13 @@ function isWavenet(value: Wavenet | WavenetOptions): value is Wavenet {
 /**
  * The WaveNet pretext task (van den Oord et al. 2016): maximise the likelihood of each μ-law
  * quantized sample given the ones before it, a 256-way cross-entropy on the next sample,
- * class-conditional when the model has `classes` (the batch then carries `labels`).
+ * class-conditional when the model has `classes` (the batch then carries `labels`), locally
+ * conditioned when it has `controls` (the batch then carries frame-rate `controls`, cropped with
+ * the audio).
  *
  * Metrics: `accuracy` (the most likely level is the true one) and `bitsPerSample` (the loss in
  * bits). The encoder (the trunk) is what transfers; the heads are `output` and, when
- * conditional, `conditioning`.
+ * conditional, `conditioning` (classes) and `controls` (local conditioning).
  *
  * @param options the model (or its options) and the training window (see {@link WavenetObjectiveOptions}).
  * @returns the objective, with its `wavenet`.
@@ -64,6 +74,7 @@ export function createWavenetObjective(options: WavenetObjectiveOptions = {}): W
   }
   const heads: Record<string, tf.LayersModel> = { output: wavenet.outputHead };
   if (wavenet.conditioningHead !== undefined) heads.conditioning = wavenet.conditioningHead;
+  if (wavenet.controlHead !== undefined) heads.controls = wavenet.controlHead;
   return {
     specificationVersion: 'v1',
     method: 'wavenet',
@@ -78,6 +89,7 @@ export function createWavenetObjective(options: WavenetObjectiveOptions = {}): W
     doLoss(batch: WavenetBatch, context: StepContextV1): LossResultV1 {
       const audio = batch instanceof tf.Tensor ? batch : batch.audio;
       const labels = batch instanceof tf.Tensor ? undefined : batch.labels;
+      const controls = batch instanceof tf.Tensor ? undefined : batch.controls;
       if (!(audio instanceof tf.Tensor) || audio.rank !== 3 || audio.shape[2] !== 1) {
         throw new Error(
           `WaveNet batches are waveforms [B, T, 1] (or { audio, labels }), got ${audio instanceof tf.Tensor ? JSON.stringify(audio.shape) : typeof audio}.`,
@@ -90,8 +102,20 @@ export function createWavenetObjective(options: WavenetObjectiveOptions = {}): W
       const window =
         length < clipLength ? audio.slice([0, offset, 0], [batchSize, length, 1]) : audio;
       const ids = muLawEncode(window).reshape([batchSize, length]) as tf.Tensor2D;
+      const { controls: features, controlHop } = wavenet.settings;
+      if (features > 0 && controls !== undefined && controls.shape[1] * controlHop < clipLength) {
+        throw new Error(
+          `WaveNet controls cover ${controls.shape[1]} frames × ${controlHop} samples, fewer than the clip's ${clipLength}; give one frame per ${controlHop} samples (ceil(T / controlHop) frames).`,
+        );
+      }
+      const sampleControls =
+        controls === undefined
+          ? undefined
+          : (wavenet
+              .upsampleControls(controls)
+              .slice([0, offset, 0], [batchSize, length, features]) as tf.Tensor3D);
       const logits = wavenet
-        .logits(ids, labels)
+        .logits(ids, labels, sampleControls)
         .reshape([batchSize * length, muLawLevels]) as tf.Tensor2D;
       const targets = ids.reshape([batchSize * length]);
       const loss = sparseSoftmaxCrossEntropy(logits, targets as tf.Tensor1D);

@@ -20,6 +20,15 @@ export type WavenetOptions = {
    * @default 0
    */
   readonly classes?: number;
+  /**
+   * Features per frame of local conditioning (section 2.5: `tanh(W_f ∗ x + V_f ∗ y) ⊙ σ(…)`, `y`
+   * a time series at a lower rate, repeated over each frame's samples), e.g. a
+   * `extractControlTrack` control track (`controlFeatureCount` features); 0: none.
+   * @default 0
+   */
+  readonly controls?: number;
+  /** Samples per frame of the local conditioning series. @default 64 */
+  readonly controlHop?: number;
   /** Seed of every weight's initialisation. @default 0 */
   readonly seed?: number;
 };
@@ -32,6 +41,8 @@ export type WavenetSettings = {
   readonly dilationCycle: number;
   readonly kernelSize: number;
   readonly classes: number;
+  readonly controls: number;
+  readonly controlHop: number;
   readonly seed: number;
 };
 
@@ -43,6 +54,8 @@ export const wavenetDefaults: WavenetSettings = {
   dilationCycle: 10,
   kernelSize: 2,
   classes: 0,
+  controls: 0,
+  controlHop: 64,
   seed: 0,
 };
 
@@ -62,6 +75,7 @@ export function resolveWavenetSettings(options: WavenetOptions = {}): WavenetSet
     'skipChannels',
     'dilationCycle',
     'kernelSize',
+    'controlHop',
   ];
   for (const name of positive) {
     const value = settings[name];
@@ -82,6 +96,11 @@ export function resolveWavenetSettings(options: WavenetOptions = {}): WavenetSet
   if (!(Number.isInteger(settings.classes) && settings.classes >= 0)) {
     throw new RangeError(
       `WaveNet option 'classes' must be a non-negative integer (0: unconditional), got ${settings.classes}.`,
+    );
+  }
+  if (!(Number.isInteger(settings.controls) && settings.controls >= 0)) {
+    throw new RangeError(
+      `WaveNet option 'controls' must be a non-negative integer (features per frame; 0: no local conditioning), got ${settings.controls}.`,
     );
   }
   if (!(Number.isInteger(settings.seed) && settings.seed >= 0)) {

@@ -11,7 +11,8 @@ type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 type Shape = (number | null)[];
 
 /** Options of {@link WavenetStack}: the trunk's architecture (the class count lives elsewhere). */
-export type WavenetStackArgs = LayerArgs & Omit<WavenetSettings, 'classes'>;
+export type WavenetStackArgs = LayerArgs &
+  Omit<WavenetSettings, 'classes' | 'controls' | 'controlHop'>;
 
 /** The weights of one gated residual layer. */
 export type WavenetLayerWeights = {
@@ -188,6 +189,8 @@ export class WavenetStack extends tf.layers.Layer {
  * @param dilations the dilation of each layer.
  * @param input the network input `[B, T, 1]` (companded μ-law values in [-1, 1]).
  * @param conditioning per layer, the class terms `V_f h`, `V_g h` as `[B, 2C]`; absent: unconditional.
+ * @param local local conditioning (section 2.5): per-sample `features` `[B·T, F]` and the `kernel`
+ *   `[F, layers · 2C]` whose columns `l·2C … l·2C + 2C` are layer `l`'s `V_f`, `V_g`; absent: none.
  * @returns `Σ skips`, `[B, T, S]`.
  * @example const skips = wavenetTrunk(stack.getStackWeights(), stack.dilations, input);
  */
@@ -196,6 +199,7 @@ export function wavenetTrunk(
   dilations: readonly number[],
   input: tf.Tensor3D,
   conditioning?: readonly tf.Tensor2D[],
+  local?: { readonly features: tf.Tensor2D; readonly kernel: tf.Tensor2D },
 ): tf.Tensor3D {
   const [batch, length, inputChannels] = input.shape;
   if (input.rank !== 3 || inputChannels !== 1) {
@@ -208,6 +212,16 @@ export function wavenetTrunk(
   }
   const channels = weights.inputBias.shape[0];
   const rows = batch * length;
+  if (
+    local !== undefined &&
+    (local.features.shape[0] !== rows ||
+      local.kernel.shape[0] !== local.features.shape[1] ||
+      local.kernel.shape[1] !== weights.layers.length * 2 * channels)
+  ) {
+    throw new Error(
+      `wavenetTrunk: local conditioning needs features [${rows}, F] and a kernel [F, ${weights.layers.length * 2 * channels}], got ${JSON.stringify(local.features.shape)} and ${JSON.stringify(local.kernel.shape)}.`,
+    );
+  }
   // Columns of activations are never split (tfjs-wasm copies a last-axis split element-run by
   // element-run, and its gradient is a Concat over [N, ·]): the filter and gate, residual and skip
   // halves come from products with slices of the (small) weights instead.
@@ -263,6 +277,17 @@ export function wavenetTrunk(
             .reshape([rows, channels]) as tf.Tensor2D;
         filter = addClass(filter!, 0);
         gate = addClass(gate!, channels);
+      }
+      if (local !== undefined) {
+        const start = index * 2 * channels;
+        filter = tf.add<tf.Tensor2D>(
+          filter!,
+          product(local.features, columns(local.kernel, start, channels)),
+        );
+        gate = tf.add<tf.Tensor2D>(
+          gate!,
+          product(local.features, columns(local.kernel, start + channels, channels)),
+        );
       }
       const gated = gatedActivation(filter!, gate!);
       let skip: tf.Tensor2D;

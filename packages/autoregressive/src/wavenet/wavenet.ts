@@ -25,14 +25,30 @@ export type Wavenet = {
   /** One-hot class `[B, K]` → every layer's `V_f h`, `V_g h` `[B, layers · 2C]`; absent when unconditional. */
   readonly conditioningHead?: tf.LayersModel;
   /**
+   * Local conditioning features `[N, F]` → every layer's `V_f y`, `V_g y` `[N, layers · 2C]` (a
+   * 1×1 convolution, no bias; section 2.5); absent when `settings.controls` is 0.
+   */
+  readonly controlHead?: tf.LayersModel;
+  /**
    * Teacher-forced next-sample logits: `logits[:, t]` predicts `ids[:, t]` from `ids[:, < t]`
    * (the input at `t` is the companded sample `t − 1`, zero at `t = 0`).
    *
    * @param ids μ-law ids `[B, T]` int32.
    * @param labels classes `[B]` int32; required when the model is class-conditional.
+   * @param controls local conditioning features per sample `[B, T, F]` (see
+   *   {@link Wavenet.upsampleControls}); required when `settings.controls` > 0.
    * @returns logits `[B, T, 256]`.
    */
-  logits(ids: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor3D;
+  logits(ids: tf.Tensor2D, labels?: tf.Tensor1D, controls?: tf.Tensor3D): tf.Tensor3D;
+  /**
+   * Frame-rate control features `[B, frames, F]` repeated over each frame's `controlHop` samples:
+   * `[B, frames · controlHop, F]` (the paper's simple alternative to a learned upsampling).
+   *
+   * @param frames control features per frame.
+   */
+  upsampleControls(frames: tf.Tensor3D): tf.Tensor3D;
+  /** The kernel `[F, layers · 2C]` of {@link Wavenet.controlHead} (a view; do not dispose), or `undefined`. */
+  controlKernel(): tf.Tensor2D | undefined;
   /**
    * Every layer's class term `[B, 2C]` for the given classes, or `undefined` when unconditional.
    *
@@ -47,7 +63,8 @@ export type Wavenet = {
  * Builds a WaveNet (van den Oord et al. 2016, "WaveNet: A Generative Model for Raw Audio"): a
  * stack of dilated causal convolutions with gated `tanh ⊙ σ` units, residual and skip connections,
  * and a softmax over 256 μ-law levels for the next sample; optionally class-conditional (global
- * conditioning, section 2.5).
+ * conditioning, section 2.5) and locally conditioned on a frame-rate series such as a control
+ * track (`controls` features per frame of `controlHop` samples, section 2.5).
  *
  * Architecture (paper → here): 2-tap causal input convolution on the companded μ-law sample
  * (the paper feeds a one-hot; a scalar carries the same information for 256× fewer input
@@ -64,7 +81,7 @@ export type Wavenet = {
  */
 export function createWavenet(options: WavenetOptions = {}): Wavenet {
   const settings = resolveWavenetSettings(options);
-  const { skipChannels, channels, layers, classes, seed } = settings;
+  const { skipChannels, channels, layers, classes, controls, controlHop, seed } = settings;
   const encoder = WavenetEncoder.create(settings);
   const outputHead = tf.sequential({
     name: 'wavenet_output',
@@ -98,6 +115,23 @@ export function createWavenet(options: WavenetOptions = {}): Wavenet {
           ],
         })
       : undefined;
+  const controlHead =
+    controls > 0
+      ? tf.sequential({
+          name: 'wavenet_controls',
+          layers: [
+            tf.layers.dense({
+              inputShape: [controls],
+              units: layers * 2 * channels,
+              useBias: false,
+              kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 3, 1) }),
+              name: 'wavenet_control_embedding',
+            }),
+          ],
+        })
+      : undefined;
+  const controlKernel = (): tf.Tensor2D | undefined =>
+    controlHead?.layers[0]?.weights[0]?.read() as tf.Tensor2D | undefined;
   const dilations = encoder.stack.dilations;
 
   const conditioning = (labels: tf.Tensor1D | undefined): tf.Tensor2D[] | undefined => {
@@ -121,14 +155,43 @@ export function createWavenet(options: WavenetOptions = {}): Wavenet {
     encoder,
     outputHead,
     ...(conditioningHead === undefined ? {} : { conditioningHead }),
+    ...(controlHead === undefined ? {} : { controlHead }),
     conditioning,
-    logits(ids: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor3D {
+    controlKernel,
+    upsampleControls(frames: tf.Tensor3D): tf.Tensor3D {
+      const [batch, count, features] = frames.shape;
+      return tf.tidy(
+        () =>
+          frames
+            .reshape([batch, count, 1, features])
+            .tile([1, 1, controlHop, 1])
+            .reshape([batch, count * controlHop, features]) as tf.Tensor3D,
+      );
+    },
+    logits(ids: tf.Tensor2D, labels?: tf.Tensor1D, controlFeatures?: tf.Tensor3D): tf.Tensor3D {
       if (ids.rank !== 2) {
         throw new Error(
           `WaveNet logits expect μ-law ids [B, T], got ${JSON.stringify(ids.shape)}.`,
         );
       }
       const [batch, length] = ids.shape;
+      if (controls > 0) {
+        const expected = JSON.stringify([batch, length, controls]);
+        if (controlFeatures === undefined) {
+          throw new Error(
+            `This WaveNet is locally conditioned (${controls} control features): pass controls ${expected} (batches { audio, labels, controls }, or controls when generating).`,
+          );
+        }
+        if (JSON.stringify(controlFeatures.shape) !== expected) {
+          throw new Error(
+            `WaveNet logits: controls must be ${expected} (one row of ${controls} features per sample), got ${JSON.stringify(controlFeatures.shape)}.`,
+          );
+        }
+      } else if (controlFeatures !== undefined) {
+        throw new Error(
+          'WaveNet logits: this WaveNet has no local conditioning (controls: 0); leave controls out, or build it with createWavenet({ controls }).',
+        );
+      }
       return tf.tidy(() => {
         const values = muLawCompanded(ids) as tf.Tensor2D;
         const shifted = tf
@@ -143,6 +206,12 @@ export function createWavenet(options: WavenetOptions = {}): Wavenet {
           dilations,
           shifted,
           conditioning(labels),
+          controlFeatures === undefined
+            ? undefined
+            : {
+                features: controlFeatures.reshape([batch * length, controls]) as tf.Tensor2D,
+                kernel: controlKernel()!,
+              },
         );
         const hidden = tf.relu(skips).reshape([batch * length, skipChannels]);
         const logits = outputHead.apply(hidden) as tf.Tensor2D;
@@ -153,6 +222,7 @@ export function createWavenet(options: WavenetOptions = {}): Wavenet {
       encoder.dispose();
       outputHead.dispose();
       conditioningHead?.dispose();
+      controlHead?.dispose();
     },
   };
 }

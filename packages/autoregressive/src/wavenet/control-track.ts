@@ -1,0 +1,329 @@
+/**
+ * The control track of a clip: per frame of `hop` samples, its dominant frequency and its loudness,
+ * quantized. A WaveNet conditioned on it (local conditioning, van den Oord et al. 2016, section
+ * 2.5, as the paper's text-to-speech WaveNet is conditioned on a predicted log-F0 track) renders
+ * the waveform; a small autoregressive prior over the quantized frames (a GPT on
+ * {@link controlTokens}) supplies the slow structure (a glide, a vibrato, a tremolo, bursts) that
+ * one receptive field of samples cannot see.
+ *
+ * Analysis, per frame `f` (centre `c = f · hop + hop / 2`):
+ * - dominant frequency: the peak of the Hann-windowed magnitude spectrum of the `analysisWindow`
+ *   samples around `c` (zero-padded FFT, above `lowestFrequency`), refined by a parabola through
+ *   the log magnitudes of the peak bin and its neighbours;
+ * - loudness: the RMS level of the `2 · hop` samples around `c`, in dB re full scale.
+ *
+ * Quantization ({@link controlCodebook}): `binsPerOctave` log-spaced frequency bins from
+ * `lowestFrequency` and `loudnessStep`-dB loudness bins from `loudnessFloor` (clamped at both ends).
+ */
+
+/** The quantization of control tracks: frequency and loudness bins. */
+export const controlCodebook = {
+  /** The lower edge of frequency bin 0, Hz. */
+  lowestFrequency: 40,
+  /** Frequency bins per octave (16: 3/4 of a semitone each). */
+  binsPerOctave: 16,
+  /** Frequency bins: 104 span 6.5 octaves, 40 Hz to 3.6 kHz (below 0.45 × 8 kHz). */
+  frequencyBins: 104,
+  /** The lower edge of loudness bin 0, dB re full scale. */
+  loudnessFloor: -66,
+  /** Width of a loudness bin, dB. */
+  loudnessStep: 3,
+  /** Loudness bins: 22 span −66 to 0 dB. */
+  loudnessBins: 22,
+} as const;
+
+/** Features per frame that a control track gives a WaveNet ({@link controlFeatures}). */
+export const controlFeatureCount = 2;
+
+/** A quantized control track: one frequency bin and one loudness bin per frame. */
+export type ControlTrack = {
+  /** Dominant-frequency bin of each frame, in `[0, frequencyBins)`. */
+  readonly frequencyBins: Int32Array;
+  /** Loudness bin of each frame, in `[0, loudnessBins)`. */
+  readonly loudnessBins: Int32Array;
+};
+
+/** Options of {@link extractControlTrack}. */
+export type ControlTrackOptions = {
+  /** Samples per second. @default 8000 */
+  readonly sampleRate?: number;
+  /** Samples per frame. @default 64 (8 ms at 8 kHz) */
+  readonly hop?: number;
+  /** Samples of the spectrum's window (a power of two). @default 256 */
+  readonly analysisWindow?: number;
+};
+
+const twiddleCache = new Map<number, { cos: Float64Array; sin: Float64Array }>();
+
+/** In-place iterative radix-2 FFT of `(real, imaginary)` (length a power of two). */
+function fourierTransform(real: Float64Array, imaginary: Float64Array): void {
+  const size = real.length;
+  let twiddles = twiddleCache.get(size);
+  if (twiddles === undefined) {
+    const cos = new Float64Array(size / 2);
+    const sin = new Float64Array(size / 2);
+    for (let k = 0; k < size / 2; k++) {
+      cos[k] = Math.cos((2 * Math.PI * k) / size);
+      sin[k] = -Math.sin((2 * Math.PI * k) / size);
+    }
+    twiddles = { cos, sin };
+    twiddleCache.set(size, twiddles);
+  }
+  for (let i = 1, j = 0; i < size; i++) {
+    let bit = size >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [real[i], real[j]] = [real[j]!, real[i]!];
+      [imaginary[i], imaginary[j]] = [imaginary[j]!, imaginary[i]!];
+    }
+  }
+  for (let length = 2; length <= size; length <<= 1) {
+    const stride = size / length;
+    for (let start = 0; start < size; start += length) {
+      for (let k = 0; k < length / 2; k++) {
+        const wr = twiddles.cos[k * stride]!;
+        const wi = twiddles.sin[k * stride]!;
+        const a = start + k;
+        const b = a + length / 2;
+        const br = real[b]! * wr - imaginary[b]! * wi;
+        const bi = real[b]! * wi + imaginary[b]! * wr;
+        real[b] = real[a]! - br;
+        imaginary[b] = imaginary[a]! - bi;
+        real[a] = real[a]! + br;
+        imaginary[a] = imaginary[a]! + bi;
+      }
+    }
+  }
+}
+
+/** The frequency bin of `hertz` (clamped to the codebook). */
+export function frequencyBin(hertz: number): number {
+  const { lowestFrequency, binsPerOctave, frequencyBins } = controlCodebook;
+  const bin = Math.floor(Math.log2(Math.max(hertz, 1e-9) / lowestFrequency) * binsPerOctave);
+  return Math.min(frequencyBins - 1, Math.max(0, bin));
+}
+
+/** The centre of frequency bin `bin`, Hz. */
+export function frequencyOfBin(bin: number): number {
+  const { lowestFrequency, binsPerOctave } = controlCodebook;
+  return lowestFrequency * 2 ** ((bin + 0.5) / binsPerOctave);
+}
+
+/** The loudness bin of a level in dB re full scale (clamped to the codebook). */
+export function loudnessBin(decibels: number): number {
+  const { loudnessFloor, loudnessStep, loudnessBins } = controlCodebook;
+  const bin = Math.floor((decibels - loudnessFloor) / loudnessStep);
+  return Math.min(loudnessBins - 1, Math.max(0, Number.isFinite(bin) ? bin : 0));
+}
+
+/** The centre of loudness bin `bin`, dB re full scale. */
+export function loudnessOfBin(bin: number): number {
+  const { loudnessFloor, loudnessStep } = controlCodebook;
+  return loudnessFloor + (bin + 0.5) * loudnessStep;
+}
+
+/**
+ * The quantized control track of a waveform (see the module comment for the analysis): one frame
+ * per `hop` samples, `ceil(length / hop)` frames.
+ *
+ * @param samples the waveform in [-1, 1].
+ * @param options sample rate, hop and analysis window (see {@link ControlTrackOptions}).
+ * @returns the frequency and loudness bins of every frame.
+ * @throws RangeError for a bad hop, window or sample rate (naming the valid values).
+ * @example
+ * const tone = Float32Array.from({ length: 8000 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 8000));
+ * const track = extractControlTrack(tone); // 125 frames; frequencyOfBin(track.frequencyBins[60]) ≈ 440
+ */
+export function extractControlTrack(
+  samples: Float32Array,
+  options: ControlTrackOptions = {},
+): ControlTrack {
+  const { sampleRate = 8000, hop = 64, analysisWindow = 256 } = options;
+  if (!(Number.isInteger(hop) && hop >= 1)) {
+    throw new RangeError(`extractControlTrack: hop must be a positive integer, got ${hop}.`);
+  }
+  if (
+    !(
+      Number.isInteger(analysisWindow) &&
+      analysisWindow >= 16 &&
+      (analysisWindow & (analysisWindow - 1)) === 0
+    )
+  ) {
+    throw new RangeError(
+      `extractControlTrack: analysisWindow must be a power of two ≥ 16, got ${analysisWindow}.`,
+    );
+  }
+  if (!(sampleRate > 0 && Number.isFinite(sampleRate))) {
+    throw new RangeError(`extractControlTrack: sampleRate must be positive, got ${sampleRate}.`);
+  }
+  const frames = Math.ceil(samples.length / hop);
+  const size = 4 * analysisWindow;
+  const hann = Float64Array.from(
+    { length: analysisWindow },
+    (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / analysisWindow),
+  );
+  const lowestBin = Math.ceil((controlCodebook.lowestFrequency * size) / sampleRate);
+  const real = new Float64Array(size);
+  const imaginary = new Float64Array(size);
+  const logMagnitude = new Float64Array(size / 2);
+  const frequencyBins = new Int32Array(frames);
+  const loudnessBins = new Int32Array(frames);
+  const at = (index: number) => (index >= 0 && index < samples.length ? samples[index]! : 0);
+  for (let frame = 0; frame < frames; frame++) {
+    const centre = frame * hop + Math.floor(hop / 2);
+    let energy = 0;
+    for (let i = centre - hop; i < centre + hop; i++) energy += at(i) ** 2;
+    loudnessBins[frame] = loudnessBin(10 * Math.log10(energy / (2 * hop) + 1e-12));
+    real.fill(0);
+    imaginary.fill(0);
+    const start = centre - analysisWindow / 2;
+    for (let i = 0; i < analysisWindow; i++) real[i] = hann[i]! * at(start + i);
+    fourierTransform(real, imaginary);
+    let peak = lowestBin;
+    for (let k = lowestBin; k < size / 2; k++) {
+      logMagnitude[k] = Math.log(real[k]! ** 2 + imaginary[k]! ** 2 + 1e-20);
+      if (logMagnitude[k]! > logMagnitude[peak]!) peak = k;
+    }
+    let offset = 0;
+    if (peak > lowestBin && peak < size / 2 - 1) {
+      const left = logMagnitude[peak - 1]!;
+      const middle = logMagnitude[peak]!;
+      const right = logMagnitude[peak + 1]!;
+      const curvature = left - 2 * middle + right;
+      if (curvature < 0) offset = (0.5 * (left - right)) / curvature;
+    }
+    frequencyBins[frame] = frequencyBin(((peak + offset) * sampleRate) / size);
+  }
+  return { frequencyBins, loudnessBins };
+}
+
+/**
+ * The WaveNet's conditioning features of a control track, frame-major `[frames, 2]`: the octave
+ * of the bin's centre frequency relative to 400 Hz, halved (about −1.7 … 1.6), and the bin's level
+ * mapped from −66…0 dB to −1…1.
+ *
+ * @param track a quantized control track.
+ * @returns `frames × controlFeatureCount` floats.
+ * @example const features = controlFeatures(extractControlTrack(samples)); // Float32Array(250)
+ */
+export function controlFeatures(track: ControlTrack): Float32Array {
+  const frames = track.frequencyBins.length;
+  const { loudnessFloor } = controlCodebook;
+  const features = new Float32Array(frames * controlFeatureCount);
+  for (let frame = 0; frame < frames; frame++) {
+    features[2 * frame] = Math.log2(frequencyOfBin(track.frequencyBins[frame]!) / 400) / 2;
+    features[2 * frame + 1] =
+      (loudnessOfBin(track.loudnessBins[frame]!) - loudnessFloor / 2) / (-loudnessFloor / 2);
+  }
+  return features;
+}
+
+/**
+ * Tokens of one class's frames: its loudness tokens, its frequency tokens, then its "background"
+ * token (a frame too quiet for its dominant frequency to describe the event).
+ */
+const tokensPerClass = controlCodebook.loudnessBins + controlCodebook.frequencyBins + 1;
+
+/**
+ * Frames more than this many loudness bins (3 dB each) below the clip's loudest frame are
+ * background in {@link controlTokens}: their frequency token is the background token.
+ */
+export const backgroundLoudnessGap = 5;
+
+/** The frequency a background frame reads back as: 60 Hz, where the mains hum of quiet frames lies. */
+const backgroundFrequencyBin = frequencyBin(60);
+
+/**
+ * The vocabulary size of control-token sequences for `classes` classes: the class prompts, then
+ * each class's own loudness, frequency and background tokens ({@link controlTokens}).
+ *
+ * @param classes the number of classes.
+ * @returns `classes · (2 + loudnessBins + frequencyBins)`.
+ * @example controlVocabularySize(8); // 1024
+ */
+export function controlVocabularySize(classes: number): number {
+  return classes * (1 + tokensPerClass);
+}
+
+/**
+ * A control track as a token sequence for an autoregressive prior: the class prompt, then each
+ * frame's loudness token and frequency token (`1 + 2 · frames` ids, vocabulary
+ * {@link controlVocabularySize}). Three choices make the prior's task a small model's:
+ * - every class has its own tokens, so each token carries the class (with shared tokens a small
+ *   GPT forgot the prompt and continued tracks of any class);
+ * - loudness comes first, so the frequency is drawn knowing whether the frame is in the event;
+ * - a frame more than {@link backgroundLoudnessGap} bins (15 dB) below the clip's loudest frame
+ *   gets the background token instead of its frequency, whose peak there is noise or hum (random
+ *   tokens that the prior would otherwise have to model and sample, frame after frame).
+ *
+ * @param track a quantized control track.
+ * @param classId the clip's class, in `[0, classes)`.
+ * @param classes the number of classes.
+ * @returns the token ids.
+ * @example const ids = controlTokens(extractControlTrack(samples), 2, 8); // Int32Array(251)
+ */
+export function controlTokens(track: ControlTrack, classId: number, classes: number): Int32Array {
+  if (!(Number.isInteger(classId) && classId >= 0 && classId < classes)) {
+    throw new RangeError(
+      `controlTokens: classId must be an integer in [0, ${classes}), got ${classId}.`,
+    );
+  }
+  const { loudnessBins: loudnessCount, frequencyBins: frequencyCount } = controlCodebook;
+  const frames = track.frequencyBins.length;
+  const offset = classes + classId * tokensPerClass;
+  let loudest = 0;
+  for (const bin of track.loudnessBins) loudest = Math.max(loudest, bin);
+  const tokens = new Int32Array(1 + 2 * frames);
+  tokens[0] = classId;
+  for (let frame = 0; frame < frames; frame++) {
+    const loudness = track.loudnessBins[frame]!;
+    const background = loudness < loudest - backgroundLoudnessGap;
+    tokens[1 + 2 * frame] = offset + loudness;
+    tokens[2 + 2 * frame] =
+      offset + loudnessCount + (background ? frequencyCount : track.frequencyBins[frame]!);
+  }
+  return tokens;
+}
+
+/**
+ * Reads a control track back from the frame tokens a prior generated for class `classId` (the
+ * prompt left out): token `2f` is frame `f`'s loudness, token `2f + 1` its frequency (the
+ * background token reads as 60 Hz, the hum of quiet frames). A token of the wrong kind for its
+ * slot or of another class (the prior's sampling is not constrained) repeats the previous frame's
+ * value and is counted in `malformed`.
+ *
+ * @param tokens `2 · frames` generated ids (after the prompt).
+ * @param classes the number of classes of the vocabulary.
+ * @param classId the class the sequence was prompted with.
+ * @returns the track and how many tokens were of the wrong kind.
+ * @example const { track } = controlTrackFromTokens(generatedIds, 8, 2);
+ */
+export function controlTrackFromTokens(
+  tokens: ArrayLike<number>,
+  classes: number,
+  classId: number,
+): { track: ControlTrack; malformed: number } {
+  const { frequencyBins: frequencyCount, loudnessBins: loudnessCount } = controlCodebook;
+  const offset = classes + classId * tokensPerClass;
+  const frames = Math.floor(tokens.length / 2);
+  const frequencyBins = new Int32Array(frames);
+  const loudnessBins = new Int32Array(frames);
+  let malformed = 0;
+  for (let frame = 0; frame < frames; frame++) {
+    const loudness = tokens[2 * frame]! - offset;
+    const frequency = tokens[2 * frame + 1]! - offset - loudnessCount;
+    if (loudness >= 0 && loudness < loudnessCount) loudnessBins[frame] = loudness;
+    else {
+      loudnessBins[frame] = frame > 0 ? loudnessBins[frame - 1]! : 0;
+      malformed += 1;
+    }
+    if (frequency >= 0 && frequency < frequencyCount) frequencyBins[frame] = frequency;
+    else if (frequency === frequencyCount) frequencyBins[frame] = backgroundFrequencyBin;
+    else {
+      frequencyBins[frame] = frame > 0 ? frequencyBins[frame - 1]! : backgroundFrequencyBin;
+      malformed += 1;
+    }
+  }
+  return { track: { frequencyBins, loudnessBins }, malformed };
+}
