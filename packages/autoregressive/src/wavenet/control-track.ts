@@ -1,3 +1,5 @@
+import { fourierTransform } from '@selfsup/core';
+
 /**
  * The control track of a clip: per frame of `hop` samples, its dominant frequency and its loudness,
  * quantized. A WaveNet conditioned on it (local conditioning, van den Oord et al. 2016, section
@@ -52,50 +54,6 @@ export type ControlTrackOptions = {
   /** Samples of the spectrum's window (a power of two). @default 256 */
   readonly analysisWindow?: number;
 };
-
-const twiddleCache = new Map<number, { cos: Float64Array; sin: Float64Array }>();
-
-/** In-place iterative radix-2 FFT of `(real, imaginary)` (length a power of two). */
-function fourierTransform(real: Float64Array, imaginary: Float64Array): void {
-  const size = real.length;
-  let twiddles = twiddleCache.get(size);
-  if (twiddles === undefined) {
-    const cos = new Float64Array(size / 2);
-    const sin = new Float64Array(size / 2);
-    for (let k = 0; k < size / 2; k++) {
-      cos[k] = Math.cos((2 * Math.PI * k) / size);
-      sin[k] = -Math.sin((2 * Math.PI * k) / size);
-    }
-    twiddles = { cos, sin };
-    twiddleCache.set(size, twiddles);
-  }
-  for (let i = 1, j = 0; i < size; i++) {
-    let bit = size >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [real[i], real[j]] = [real[j]!, real[i]!];
-      [imaginary[i], imaginary[j]] = [imaginary[j]!, imaginary[i]!];
-    }
-  }
-  for (let length = 2; length <= size; length <<= 1) {
-    const stride = size / length;
-    for (let start = 0; start < size; start += length) {
-      for (let k = 0; k < length / 2; k++) {
-        const wr = twiddles.cos[k * stride]!;
-        const wi = twiddles.sin[k * stride]!;
-        const a = start + k;
-        const b = a + length / 2;
-        const br = real[b]! * wr - imaginary[b]! * wi;
-        const bi = real[b]! * wi + imaginary[b]! * wr;
-        real[b] = real[a]! - br;
-        imaginary[b] = imaginary[a]! - bi;
-        real[a] = real[a]! + br;
-        imaginary[a] = imaginary[a]! + bi;
-      }
-    }
-  }
-}
 
 /** The frequency bin of `hertz` (clamped to the codebook). */
 export function frequencyBin(hertz: number): number {

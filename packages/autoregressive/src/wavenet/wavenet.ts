@@ -100,35 +100,27 @@ export function createWavenet(options: WavenetOptions = {}): Wavenet {
       }),
     ],
   });
+  // Class and control inputs → every layer's `V_f h`, `V_g h` (`[N, layers · 2C]`, no bias).
+  const termsHead = (name: string, layerName: string, inputs: number, stream: number) =>
+    tf.sequential({
+      name,
+      layers: [
+        tf.layers.dense({
+          inputShape: [inputs],
+          units: layers * 2 * channels,
+          useBias: false,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, stream, 1) }),
+          name: layerName,
+        }),
+      ],
+    });
   const conditioningHead =
     classes > 0
-      ? tf.sequential({
-          name: 'wavenet_conditioning',
-          layers: [
-            tf.layers.dense({
-              inputShape: [classes],
-              units: layers * 2 * channels,
-              useBias: false,
-              kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 2, 1) }),
-              name: 'wavenet_class_embedding',
-            }),
-          ],
-        })
+      ? termsHead('wavenet_conditioning', 'wavenet_class_embedding', classes, 2)
       : undefined;
   const controlHead =
     controls > 0
-      ? tf.sequential({
-          name: 'wavenet_controls',
-          layers: [
-            tf.layers.dense({
-              inputShape: [controls],
-              units: layers * 2 * channels,
-              useBias: false,
-              kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 3, 1) }),
-              name: 'wavenet_control_embedding',
-            }),
-          ],
-        })
+      ? termsHead('wavenet_controls', 'wavenet_control_embedding', controls, 3)
       : undefined;
   const controlKernel = (): tf.Tensor2D | undefined =>
     controlHead?.layers[0]?.weights[0]?.read() as tf.Tensor2D | undefined;

@@ -1,3 +1,4 @@
+export { fourierTransform } from './fourier-transform';
 export { gatherPerExample } from './gather-per-example';
 export type { GaussianNoiseOptions } from './gaussian-noise';
 export { gaussianNoise } from './gaussian-noise';

@@ -1,3 +1,4 @@
+import { fourierTransform } from '@selfsup/core';
 /** The names of the features of {@link audioSpectralFeatures}, in order. */
 export const audioSpectralFeatureNames = [
   'spectral flatness',
@@ -12,56 +13,6 @@ export const audioSpectralFeatureNames = [
   'active segments',
   'harmonic spacing regularity',
 ] as const;
-
-const twiddleCache = new Map<number, { cosines: Float64Array; sines: Float64Array }>();
-
-/** cos/sin of −2πk/n for k < n/2, computed once per FFT size. */
-function twiddles(n: number): { cosines: Float64Array; sines: Float64Array } {
-  let table = twiddleCache.get(n);
-  if (!table) {
-    const cosines = new Float64Array(n / 2);
-    const sines = new Float64Array(n / 2);
-    for (let k = 0; k < n / 2; k++) {
-      cosines[k] = Math.cos((-2 * Math.PI * k) / n);
-      sines[k] = Math.sin((-2 * Math.PI * k) / n);
-    }
-    table = { cosines, sines };
-    twiddleCache.set(n, table);
-  }
-  return table;
-}
-
-/** In-place radix-2 complex FFT of `real`/`imaginary` (length a power of two). */
-function fft(real: Float64Array, imaginary: Float64Array): void {
-  const n = real.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [real[i], real[j]] = [real[j]!, real[i]!];
-      [imaginary[i], imaginary[j]] = [imaginary[j]!, imaginary[i]!];
-    }
-  }
-  const { cosines, sines } = twiddles(n);
-  for (let size = 2; size <= n; size <<= 1) {
-    const stride = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < size / 2; k++) {
-        const cos = cosines[k * stride]!;
-        const sin = sines[k * stride]!;
-        const a = start + k;
-        const b = a + size / 2;
-        const tr = real[b]! * cos - imaginary[b]! * sin;
-        const ti = real[b]! * sin + imaginary[b]! * cos;
-        real[b] = real[a]! - tr;
-        imaginary[b] = imaginary[a]! - ti;
-        real[a] = real[a]! + tr;
-        imaginary[a] = imaginary[a]! + ti;
-      }
-    }
-  }
-}
 
 /**
  * A power spectrogram: Hann-windowed frames of 32 ms (256 samples at 8 kHz), hop 16 ms.
@@ -91,7 +42,7 @@ export function powerSpectrogram(
       real[i] = samples[frame * hop + i]! * window[i]!;
       imaginary[i] = 0;
     }
-    fft(real, imaginary);
+    fourierTransform(real, imaginary);
     for (let bin = 0; bin < bins; bin++) {
       power[frame * bins + bin] = real[bin]! ** 2 + imaginary[bin]! ** 2;
     }
