@@ -66,18 +66,30 @@ function valueName(workload: Workload): string {
   return workload.kind === 'training' ? 'loss' : 'check value';
 }
 
-/** Runs `count` timed steps of a live workload; stops at the first non-finite value. */
+/**
+ * Untimed steps at the start of every round, ours and PyTorch's: a round follows other workloads,
+ * and its first step pays for the switch (caches, idle worker threads waking, the young
+ * generation regrown). Measured on the 2-worker rows of two full runs (2026-12-02, 5 rounds of 2
+ * steps): SimCLR's first step of a round took 388–635 ms, its second 272–472; GPT's first step was
+ * up to twice its second (225 against 111 ms), though not in every round. Training runs do not
+ * switch, so the suite times the steps after the switch.
+ */
+export const untimedStepsPerRound = 1;
+
+/** Runs one untimed and then `count` timed steps of a live workload; stops at the first non-finite value. */
 async function runOurSteps(live: LiveWorkload, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < untimedStepsPerRound + count; i++) {
     const start = performance.now();
     const value = await live.step!.step();
-    live.stepTimesMs.push(performance.now() - start);
-    live.losses.push(value);
+    const elapsed = performance.now() - start;
     if (!Number.isFinite(value)) {
       throw new Error(
-        `${valueName(live.workload)} is ${value} at step ${live.losses.length}: the step is numerically broken.`,
+        `${valueName(live.workload)} is ${value} at step ${live.losses.length + 1}: the step is numerically broken.`,
       );
     }
+    if (i < untimedStepsPerRound) continue;
+    live.stepTimesMs.push(elapsed);
+    live.losses.push(value);
   }
 }
 
@@ -340,7 +352,11 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
           const session = sessions.get(name);
           if (session instanceof TorchReferenceSession) {
             try {
-              const torchRound = await session.run(count);
+              const answered = await session.run(untimedStepsPerRound + count);
+              const torchRound = {
+                timesMs: answered.timesMs.slice(untimedStepsPerRound),
+                losses: answered.losses.slice(untimedStepsPerRound),
+              };
               if (typeof session.info.params === 'number')
                 entry.torchParameterCount = session.info.params;
               entry.torchTimesMs.push(...torchRound.timesMs);

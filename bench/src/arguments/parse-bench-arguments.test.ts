@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArguments, UsageError } from './parse-bench-arguments';
 
 describe('parseBenchArguments', () => {
-  it('defaults to every workload, 10 timed steps after 3 warm-up steps, 2 rounds, PyTorch on', () => {
+  it('defaults to every workload, 10 timed steps after 40 warm-up steps, 5 rounds, PyTorch on', () => {
     const options = parseBenchArguments([], {});
     expect(options).toMatchObject({
       workloads: [
@@ -23,8 +23,8 @@ describe('parseBenchArguments', () => {
       datasetBatches: 10,
       backends: undefined,
       steps: 10,
-      warmup: 3,
-      rounds: 2,
+      warmup: 40,
+      rounds: 5,
       torch: true,
       python: '/usr/bin/python3',
       torchThreads: 2,
@@ -109,6 +109,11 @@ describe('parseBenchArguments', () => {
       steps: 6,
       warmup: 1,
     });
+  });
+
+  it('shrinks the default rounds to a short --steps, one step per round at least', () => {
+    expect(parseBenchArguments(['--steps', '3'], {})).toMatchObject({ steps: 3, rounds: 3 });
+    expect(parseBenchArguments(['--steps', '12'], {})).toMatchObject({ steps: 12, rounds: 5 });
   });
 
   it('names the bad argument and what is accepted', () => {

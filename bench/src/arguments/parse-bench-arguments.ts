@@ -13,9 +13,13 @@ export type BenchOptions = {
   readonly backends: readonly BackendName[] | undefined;
   /** Timed steps per workload and backend (split over the rounds). @default 10 */
   readonly steps: number;
-  /** Untimed warm-up steps before timing. @default 3 */
+  /** Untimed warm-up steps before timing ({@link defaultWarmupSteps}). @default 40 */
   readonly warmup: number;
-  /** Interleaved rounds (ours A, PyTorch A, ours B, PyTorch B, … repeated). @default 2 */
+  /**
+   * Interleaved rounds (ours A, PyTorch A, ours B, PyTorch B, … repeated). Five short rounds, not two
+   * long ones: this host's speed drifts by ±20% over minutes, and rows compared with each other (one
+   * thread vs 2 workers, ours vs PyTorch) should sample the same minutes. @default 5
+   */
   readonly rounds: number;
   /** Run the PyTorch reference when importable. @default true */
   readonly torch: boolean;
@@ -32,6 +36,15 @@ export type BenchOptions = {
   /** Print the help and exit. */
   readonly help: boolean;
 };
+
+/**
+ * Untimed steps before the timed ones. V8 keeps tiering the step's JavaScript up (TurboFan, on its
+ * background threads) for the first few dozen steps: on 2 cores those compiles take CPU from the
+ * data-parallel workers, though not from a one-thread step (the second core is free). Measured
+ * (2026-12-02, GPT split across 2 workers, mean per 10 steps): 177 ms over steps 1–10, 102 over
+ * 11–20, 93 from step 41 on, with V8's background threads using 86, 27 and ~14 ms of CPU per step.
+ */
+export const defaultWarmupSteps = 40;
 
 /** What `--quick` sets, unless given explicitly: a smoke run that shows the table in minutes. */
 export const quickSettings = { steps: 2, warmup: 1, rounds: 1, datasetBatches: 2 } as const;
@@ -60,8 +73,8 @@ options:
                        (default: wasm, plus node when @tensorflow/tfjs-node is installed;
                         cpu takes minutes per step: only on request)
   --steps N            timed steps per workload and backend, median reported  (default 10)
-  --warmup N           untimed warm-up steps first                          (default 3)
-  --rounds N           interleaved rounds (ours A, torch A, ours B, torch B)  (default 2)
+  --warmup N           untimed warm-up steps first (V8's JIT settles)     (default 40)
+  --rounds N           interleaved rounds (ours A, torch A, ours B, torch B)  (default 5)
   --no-torch           skip the PyTorch reference
   --python PATH        the Python with torch  (default $SELFSUP_PYTHON, else /usr/bin/python3)
   --torch-threads N    torch.set_num_threads of the reference               (default 2)
@@ -102,8 +115,8 @@ export function parseBenchArguments(
   let datasetBatches = 10;
   let backends: readonly BackendName[] | undefined;
   let steps = 10;
-  let warmup = 3;
-  let rounds = 2;
+  let warmup = defaultWarmupSteps;
+  let rounds = 5;
   let torch = true;
   let python = environment.SELFSUP_PYTHON ?? '/usr/bin/python3';
   let torchThreads = 2;
@@ -220,6 +233,8 @@ export function parseBenchArguments(
     if (!explicit.has('--rounds')) rounds = quickSettings.rounds;
     if (!explicit.has('--dataset-batches')) datasetBatches = quickSettings.datasetBatches;
   }
+  // The default rounds shrink to fit a short --steps; explicit ones are checked.
+  if (!explicit.has('--rounds')) rounds = Math.min(rounds, steps);
   if (rounds > steps) {
     throw new UsageError(
       `--rounds (${rounds}) cannot exceed --steps (${steps}): each round times at least one step.`,

@@ -44,7 +44,7 @@ options:
   --baseline FILE      compare against FILE       (default: newest bench/results/*.json)
   --results DIR        the committed results folder                        (default bench/results)
   --workloads LIST     only these workloads (of those the baseline measured)
-  --steps N, --warmup N, --rounds N   as pnpm bench                          (default 10, 3, 2)
+  --steps N, --warmup N, --rounds N   as pnpm bench                          (default 10, 40, 5)
   -h, --help           this text
 
 exit code: 0 no confirmed regression (always in --ci), 1 a confirmed regression, 2 bad usage.`;

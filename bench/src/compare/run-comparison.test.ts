@@ -155,8 +155,8 @@ describe('the regression comparison', () => {
     expect(parseCompareArguments([])).toMatchObject({
       ci: false,
       steps: 10,
-      warmup: 3,
-      rounds: 2,
+      warmup: 40,
+      rounds: 5,
       threshold: 0.1,
       reruns: 1,
     });
