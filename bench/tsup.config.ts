@@ -1,8 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // replicas.js: what the data-parallel workloads' worker threads import (plain JavaScript).
-  entry: { cli: 'src/cli.ts', replicas: 'src/replicas/index.ts' },
+  // replicas.js: what the data-parallel workloads' worker threads import (plain JavaScript);
+  // group-process.js: the process each group of workloads runs in (src/isolation/).
+  entry: {
+    cli: 'src/cli.ts',
+    replicas: 'src/replicas/index.ts',
+    'group-process': 'src/isolation/group-process.ts',
+  },
   format: ['esm'],
   sourcemap: true,
   clean: true,

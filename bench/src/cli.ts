@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchHelp, parseBenchArguments, UsageError } from './arguments/parse-bench-arguments';
 import { compareCommand } from './compare/compare-command';
+import { runBenchInGroups } from './isolation/run-bench-in-groups';
 import { formatResultsTable } from './report/format-results-table';
 import { runBench } from './run-bench';
 
@@ -26,7 +27,12 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${benchHelp}\n`);
     return 0;
   }
-  const report = await runBench(options, (line) => process.stderr.write(`${line}\n`));
+  const log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  const report = options.inProcess
+    ? await runBench(options, log)
+    : await runBenchInGroups(options, log);
   const table = formatResultsTable(report);
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (options.json === '-') {

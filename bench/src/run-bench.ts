@@ -11,6 +11,9 @@ import { allWorkloads } from './workloads/all-workloads';
 import type { Workload, WorkloadName, WorkloadStep } from './workloads/workload';
 import { adapterSources } from './workloads/workload-adapters';
 
+/** Why a run without any workload that has a PyTorch reference reports no PyTorch figures. */
+export const noReferenceReason = 'no selected workload has a PyTorch reference';
+
 /** Where progress lines go (stderr in the CLI, so stdout stays clean for --json). */
 export type ProgressLog = (line: string) => void;
 
@@ -193,7 +196,9 @@ function toResult(
     msPerStep,
     throughput,
     gflops,
-    ...(ceiling === undefined ? {} : { fractionOfMatMulCeiling: gflops / ceiling.gflops }),
+    ...(ceiling === undefined
+      ? {}
+      : { fractionOfMatMulCeiling: gflops / ceiling.gflops, matMulCeilingGflops: ceiling.gflops }),
     ...(workload.kind === 'training'
       ? {
           lossFirst: timedLosses[0]!,
@@ -249,9 +254,7 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
       : {
           available: false,
           python: options.python,
-          reason: options.torch
-            ? 'no selected workload has a PyTorch reference'
-            : 'skipped (--no-torch)',
+          reason: options.torch ? noReferenceReason : 'skipped (--no-torch)',
         };
   if (options.torch && referenced.length > 0 && !torch.available)
     log(`PyTorch reference unavailable: ${torch.reason}; continuing without it.`);
@@ -418,6 +421,7 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
       warmup: options.warmup,
       rounds: options.rounds,
       seed: options.seed,
+      isolation: 'none',
     },
     adapters: adapterSources,
     torch: torch.available

@@ -29,7 +29,9 @@ describe('parseBenchArguments', () => {
       python: '/usr/bin/python3',
       torchThreads: 2,
       json: undefined,
+      inProcess: false,
     });
+    expect(parseBenchArguments(['--in-process'], {}).inProcess).toBe(true);
   });
 
   it('reads every option, in both --flag value and --flag=value forms', () => {

@@ -33,6 +33,12 @@ export type BenchOptions = {
   readonly seed: number;
   /** n of the n×n·n×n matMul ceiling. @default 512 */
   readonly matMulSize: number;
+  /**
+   * Run every workload in this process; by default each group of workloads (a one-thread workload
+   * with the ones that parallelize it, any other alone) runs in a process of its own, so that no
+   * row pays for another's heap, JIT or worker threads. @default false
+   */
+  readonly inProcess: boolean;
   /** Print the help and exit. */
   readonly help: boolean;
 };
@@ -83,6 +89,8 @@ options:
   --seed N             seed of weights and data                             (default 0)
   --matmul-size N      size of the n×n·n×n matMul ceiling                   (default 512)
   --dataset-batches N  timed batches per dataset (datasets group)          (default 10)
+  --in-process         run every workload in this process (default: each group, e.g. gpt with
+                       its data-parallel rows, in a fresh process of its own, one after another)
   --quick              a smoke run: --steps 2 --warmup 1 --rounds 1 --dataset-batches 2
                        (flags given explicitly win)
   -h, --help           this text
@@ -123,6 +131,7 @@ export function parseBenchArguments(
   let json: string | undefined;
   let seed = 0;
   let matMulSize = 512;
+  let inProcess = false;
   let help = false;
   let quick = false;
   const explicit = new Set<string>();
@@ -219,6 +228,9 @@ export function parseBenchArguments(
       case '--dataset-batches':
         datasetBatches = integer(1);
         break;
+      case '--in-process':
+        inProcess = true;
+        break;
       case '-h':
       case '--help':
         help = true;
@@ -254,6 +266,7 @@ export function parseBenchArguments(
     json,
     seed,
     matMulSize,
+    inProcess,
     help,
   };
 }

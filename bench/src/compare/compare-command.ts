@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { type BackendName, backendNames } from '@selfsup/core';
 import { parseBenchArguments, UsageError } from '../arguments/parse-bench-arguments';
-import { runBench } from '../run-bench';
+import { runBenchInGroups } from '../isolation/run-bench-in-groups';
 import { referenceDirectory } from '../torch/reference-directory';
 import { type WorkloadName, workloadNames } from '../workloads/workload';
 import { newestResults, readResultsFile } from './newest-results';
@@ -21,7 +21,7 @@ export type CompareCommandOptions = {
   readonly resultsDirectory: string | undefined;
   /** Only these workloads. @default all the baseline measured */
   readonly workloads: readonly WorkloadName[] | undefined;
-  /** Timed steps, warm-up steps and rounds of each run. @default 10, 3, 2 (CI: 3, 1, 1) */
+  /** Timed steps, warm-up steps and rounds of each run. @default 10, 40, 5 (CI: 3, 10, 1) */
   readonly steps: number;
   readonly warmup: number;
   readonly rounds: number;
@@ -37,7 +37,7 @@ divided by the same run's matMul ceiling, dropped by more than the threshold; a 
 (the machines are noisy) and flagged only when its best run is still slower.
 
 options:
-  --ci                 CI mode: reduced run (--steps 3 --warmup 1 --rounds 1 unless given),
+  --ci                 CI mode: reduced run (--steps 3 --warmup 10 --rounds 1 unless given),
                        regressions are warnings, the exit code is 0
   --threshold F        tolerated drop, a fraction                           (default 0.1)
   --reruns N           re-runs of the suspects before flagging              (default 1)
@@ -129,7 +129,12 @@ export function parseCompareArguments(argv: readonly string[]): CompareCommandOp
         );
     }
   }
-  const bench = parseBenchArguments(ci ? ['--quick', '--steps', '3', ...passed] : passed, {});
+  // CI: 10 warm-up steps, not --quick's 1, so that a reduced run is not slower than the baseline
+  // for the JIT alone (the baseline's rows come after 40).
+  const bench = parseBenchArguments(
+    ci ? ['--quick', '--steps', '3', '--warmup', '10', ...passed] : passed,
+    {},
+  );
   return {
     ci,
     threshold,
@@ -242,7 +247,7 @@ export async function compareCommand(
   }
   const defaults = parseBenchArguments([], {});
   const run: RunWorkloads = (workloads, backends) =>
-    runBench(
+    runBenchInGroups(
       {
         ...defaults,
         workloads,

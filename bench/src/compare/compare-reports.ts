@@ -47,8 +47,9 @@ export function workloadKey(workload: string, backend: string): string {
 
 /**
  * Every measured workload of a report with its throughput normalised by the same run's matMul
- * ceiling on that backend (rows without a throughput or a ceiling are left out): the figure that
- * survives the shared machines' drift, since a slower machine lowers both.
+ * ceiling on that backend (the row's own, measured between its rounds, else the report's; rows
+ * without a throughput or a ceiling are left out): the figure that survives the shared machines'
+ * drift, since a slower machine lowers both.
  *
  * @param report a bench report (`--json`).
  * @returns the normalised throughputs, keyed by {@link workloadKey}.
@@ -57,16 +58,21 @@ export function workloadKey(workload: string, backend: string): string {
 export function normalisedThroughputs(report: BenchReport): Map<string, NormalisedThroughput> {
   const entries = new Map<string, NormalisedThroughput>();
   for (const result of report.results) {
-    const ceiling = report.matMulCeilings[result.backend];
-    if (result.throughput === undefined || result.error !== undefined || ceiling === undefined)
+    const ceilingGflops =
+      result.matMulCeilingGflops ?? report.matMulCeilings[result.backend]?.gflops;
+    if (
+      result.throughput === undefined ||
+      result.error !== undefined ||
+      ceilingGflops === undefined
+    )
       continue;
-    if (!(ceiling.gflops > 0) || !(result.throughput > 0)) continue;
+    if (!(ceilingGflops > 0) || !(result.throughput > 0)) continue;
     entries.set(workloadKey(result.workload, result.backend), {
       workload: result.workload,
       backend: result.backend,
       throughput: result.throughput,
-      ceilingGflops: ceiling.gflops,
-      normalised: result.throughput / ceiling.gflops,
+      ceilingGflops,
+      normalised: result.throughput / ceilingGflops,
     });
   }
   return entries;

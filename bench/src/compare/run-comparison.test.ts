@@ -77,6 +77,17 @@ describe('the regression comparison', () => {
     expect(normalisedThroughputs(baseline).get('gpt@wasm')?.normalised).toBe(150);
   });
 
+  it('normalises a row by the ceiling of its own process when it has one', () => {
+    const isolated = report({ gpt: 2400, bert: 2000 }, 20);
+    const rows = isolated.results.map((row) =>
+      row.workload === 'gpt' ? { ...row, matMulCeilingGflops: 16 } : row,
+    );
+    const normalised = normalisedThroughputs({ ...isolated, results: rows });
+    expect(normalised.get('gpt@wasm')?.ceilingGflops).toBe(16);
+    expect(normalised.get('gpt@wasm')?.normalised).toBe(150);
+    expect(normalised.get('bert@wasm')?.ceilingGflops).toBe(20);
+  });
+
   it('flags a 20% normalised drop that the re-run confirms, and fails outside CI', async () => {
     const slow = report({ gpt: 2400, bert: 2000 }, 20);
     const { run, asked } = fakeRuns(slow, report({ gpt: 2450 }, 20));
@@ -149,7 +160,7 @@ describe('the regression comparison', () => {
     expect(parseCompareArguments(['--ci'])).toMatchObject({
       ci: true,
       steps: 3,
-      warmup: 1,
+      warmup: 10,
       rounds: 1,
     });
     expect(parseCompareArguments([])).toMatchObject({

@@ -50,8 +50,13 @@ export type WorkloadResult = {
   readonly throughput?: number;
   /** flopsPerStep / median step time. */
   readonly gflops?: number;
-  /** gflops / the backend's plain matMul GFLOP/s. */
+  /** gflops / the backend's plain matMul GFLOP/s, as measured in the row's own process. */
   readonly fractionOfMatMulCeiling?: number;
+  /**
+   * The plain matMul GFLOP/s the row was measured against: the median of the ceilings measured
+   * between its rounds, in its own process (reports written before it existed: the report's).
+   */
+  readonly matMulCeilingGflops?: number;
   /** Every timed step, in order. */
   readonly stepTimesMs: readonly number[];
   /** Loss (training) or check value (inference) of every step, warm-up included, in order. */
@@ -83,6 +88,12 @@ export type BenchReport = {
     readonly warmup: number;
     readonly rounds: number;
     readonly seed: number;
+    /**
+     * 'groups': each group of workloads (a one-thread workload and those that parallelize it, or
+     * one workload alone) ran in its own process; 'none': all in one process.
+     * @default 'none' (reports written before it existed)
+     */
+    readonly isolation?: 'groups' | 'none';
   };
   /** Where each building block came from (core's building blocks, or the bench's own). */
   readonly adapters: Readonly<Record<string, string>>;
@@ -93,7 +104,7 @@ export type BenchReport = {
     readonly version?: string;
     readonly reason?: string;
   };
-  /** Plain 2-D matMul ceiling per backend. */
+  /** Plain 2-D matMul ceiling per backend (with isolation: the median over the groups' processes). */
   readonly matMulCeilings: Readonly<Record<string, MatMulCeiling>>;
   /** Backends that were not run, and why. */
   readonly skippedBackends: readonly { readonly backend: string; readonly reason: string }[];
