@@ -7,6 +7,7 @@ describe('parseBenchArguments', () => {
     expect(options).toMatchObject({
       workloads: [
         'gpt',
+        'gpt-batch-24',
         'simclr',
         'bert',
         'mae',
@@ -121,7 +122,7 @@ describe('parseBenchArguments', () => {
   it('names the bad argument and what is accepted', () => {
     const usage = (argv: string[]) => () => parseBenchArguments(argv, {});
     expect(usage(['--workloads', 'gpt,bart'])).toThrow(
-      /--workloads takes a comma-separated list of gpt, simclr, bert, .*, encode-transformer, datasets; got 'bart'/,
+      /--workloads takes a comma-separated list of gpt, gpt-batch-24, simclr, bert, .*, encode-transformer, datasets; got 'bart'/,
     );
     expect(usage(['--steps', '1'])).toThrow(/--steps needs an integer ≥ 2, got '1'/);
     expect(usage(['--steps'])).toThrow(/--steps needs a value/);

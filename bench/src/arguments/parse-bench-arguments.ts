@@ -68,10 +68,10 @@ then each dataset's load and batch iterator.
 
 options:
   --workloads LIST     comma-separated, in this order (default all):
-                       training steps: gpt, simclr, bert, mae, wavenet
+                       training steps: gpt, gpt-batch-24, simclr, bert, mae, wavenet
                        data-parallel: gpt-data-parallel, simclr-data-parallel (the gpt and
                          simclr steps on 2 worker threads; speed-up over one thread reported),
-                         gpt-data-parallel-per-worker-batch (batch 12 on each worker)
+                         gpt-data-parallel-per-worker-batch (gpt-batch-24 split: 12 per worker)
                        inference: generate, generate-no-cache (GPT tokens/s with and without
                          the KV cache), encode-convnet, encode-transformer (core's encode)
                        datasets: each dataset's cold load and batch-iterator throughput

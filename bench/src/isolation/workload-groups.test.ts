@@ -6,7 +6,8 @@ import { groupWorkloads } from './workload-groups';
 describe('groupWorkloads', () => {
   it('puts each one-thread workload with the ones that parallelize it, every other alone', () => {
     expect(groupWorkloads(workloadNames, allWorkloads)).toEqual([
-      ['gpt', 'gpt-data-parallel', 'gpt-data-parallel-per-worker-batch'],
+      ['gpt', 'gpt-data-parallel'],
+      ['gpt-batch-24', 'gpt-data-parallel-per-worker-batch'],
       ['simclr', 'simclr-data-parallel'],
       ['bert'],
       ['mae'],

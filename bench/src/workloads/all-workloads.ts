@@ -6,7 +6,7 @@ import {
 } from './data-parallel-workloads';
 import { encodeConvNetWorkload, encodeTransformerWorkload } from './encode-workload';
 import { generateCachedWorkload, generateUncachedWorkload } from './generate-workload';
-import { gptWorkload } from './gpt-workload';
+import { gptDoubleBatchWorkload, gptWorkload } from './gpt-workload';
 import { maeWorkload } from './mae-workload';
 import { simclrWorkload } from './simclr-workload';
 import { wavenetWorkload } from './wavenet-workload';
@@ -15,6 +15,7 @@ import type { Workload, WorkloadName } from './workload';
 /** Every workload of `pnpm bench`, by name, in the order they run. */
 export const allWorkloads: Readonly<Record<WorkloadName, Workload>> = {
   gpt: gptWorkload,
+  'gpt-batch-24': gptDoubleBatchWorkload,
   simclr: simclrWorkload,
   bert: bertWorkload,
   mae: maeWorkload,

@@ -10,7 +10,7 @@ import {
   gptDataParallelWorkload,
   simclrDataParallelWorkload,
 } from './data-parallel-workloads';
-import { gptWorkload } from './gpt-workload';
+import { gptDoubleBatchWorkload, gptWorkload } from './gpt-workload';
 import { simclrWorkload } from './simclr-workload';
 import type { WorkloadStep } from './workload';
 
@@ -82,10 +82,12 @@ describe('data-parallel workloads', () => {
     expectSameCurve(two, one);
   }, 120_000);
 
-  it('the per-worker-batch GPT row trains batch 12 on each of 2 workers: twice the units and FLOPs of gpt', () => {
+  it('the per-worker-batch GPT row splits gpt-batch-24 across 2 workers: twice the units and FLOPs of gpt', () => {
     const row = gptDataParallelPerWorkerBatchWorkload;
     expect(row.workers).toBe(2);
-    expect(row.parallelizes).toBe('gpt');
+    expect(row.parallelizes).toBe(gptDoubleBatchWorkload.name);
+    expect(row.unitsPerStep).toBe(gptDoubleBatchWorkload.unitsPerStep);
+    expect(row.flopsPerStep).toBe(gptDoubleBatchWorkload.flopsPerStep);
     expect(row.unitsPerStep).toBe(2 * gptWorkload.unitsPerStep);
     expect(row.flopsPerStep).toBeCloseTo(2 * gptWorkload.flopsPerStep, 0);
   });

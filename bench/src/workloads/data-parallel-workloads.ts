@@ -7,7 +7,7 @@ import {
 import * as tf from '@tensorflow/tfjs';
 import { gptStepFlops } from '../flops/gpt-step-flops';
 import { simclrStepFlops } from '../flops/simclr-step-flops';
-import { gptBenchConfig, randomTokenBatch } from './gpt-workload';
+import { gptBenchConfig, gptDoubleBatchConfig, randomTokenBatch } from './gpt-workload';
 import { randomViews, simclrBenchConfig } from './simclr-workload';
 import type { Workload, WorkloadStep } from './workload';
 
@@ -144,26 +144,23 @@ export const gptDataParallelWorkload: Workload = {
 /**
  * The GPT step scaled the way data-parallel training is usually run (PyTorch DDP, nanoGPT's
  * `torchrun`): the recipe's batch of 12 on each of the {@link dataParallelWorkers} workers, so a
- * step trains a global batch of 24. `gpt-data-parallel` splits the one batch of 12 instead, and
- * there a half batch still costs about two thirds of a whole one (kernel dispatch, weight-side
- * work and the optimizer do not shrink with the batch); this row shows what the two cores give
- * when that per-step cost is not halved. Its speed-up is against the one-thread `gpt` row.
+ * step trains the 24 sequences of the one-thread `gpt-batch-24` row, split. `gpt-data-parallel`
+ * splits the recipe's batch of 12 instead, 6 sequences per worker, and there a half batch still
+ * costs about two thirds of a whole one (kernel dispatch, weight-side work and the optimizer do
+ * not shrink with the batch). Its speed-up is against `gpt-batch-24`: the same computation (2
+ * workers give 1 worker's loss curve on the 24 sequences, tested) on one thread.
  */
 export const gptDataParallelPerWorkerBatchWorkload: Workload = {
   name: 'gpt-data-parallel-per-worker-batch',
   kind: 'training',
-  description: `the gpt step with batch ${gptBenchConfig.batchSize} on each of ${dataParallelWorkers} worker threads (global batch ${dataParallelWorkers * gptBenchConfig.batchSize}, gradients all-reduced)`,
+  description: `the gpt-batch-24 step on ${dataParallelWorkers} worker threads, batch ${gptBenchConfig.batchSize} on each (gradients all-reduced)`,
   workers: dataParallelWorkers,
-  parallelizes: 'gpt',
+  parallelizes: 'gpt-batch-24',
   unit: 'tokens',
-  unitsPerStep: dataParallelWorkers * gptBenchConfig.batchSize * gptBenchConfig.model.blockSize,
-  flopsPerStep: gptStepFlops(gptBenchConfig.model, dataParallelWorkers * gptBenchConfig.batchSize),
+  unitsPerStep: gptDoubleBatchConfig.batchSize * gptDoubleBatchConfig.model.blockSize,
+  flopsPerStep: gptStepFlops(gptDoubleBatchConfig.model, gptDoubleBatchConfig.batchSize),
   createStep: (seed) =>
-    createGptDataParallelStep(
-      seed,
-      dataParallelWorkers,
-      dataParallelWorkers * gptBenchConfig.batchSize,
-    ),
+    createGptDataParallelStep(seed, dataParallelWorkers, gptDoubleBatchConfig.batchSize),
 };
 
 /** The SimCLR conv step on {@link dataParallelWorkers} worker threads, with SyncBN and gathered negatives. */

@@ -3,7 +3,14 @@ import { computeOnBackends, expectNoTensorLeak, expectTensorsClose } from '@self
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gptStepFlops } from '../flops/gpt-step-flops';
-import { createGptStep, type GptWorkloadConfig, gptBenchConfig, gptWorkload } from './gpt-workload';
+import {
+  createGptStep,
+  type GptWorkloadConfig,
+  gptBenchConfig,
+  gptDoubleBatchConfig,
+  gptDoubleBatchWorkload,
+  gptWorkload,
+} from './gpt-workload';
 
 const tiny: GptWorkloadConfig = {
   ...gptBenchConfig,
@@ -34,6 +41,10 @@ describe('GPT workload', () => {
     expect(gptBenchConfig.betas).toEqual([0.9, 0.99]);
     expect(gptWorkload.unitsPerStep).toBe(12 * 64);
     expect(gptWorkload.flopsPerStep).toBe(gptStepFlops(gptBenchConfig.model, 12));
+    // gpt-batch-24: the recipe with twice the batch, on one thread.
+    expect(gptDoubleBatchConfig).toEqual({ ...gptBenchConfig, batchSize: 24 });
+    expect(gptDoubleBatchWorkload.unitsPerStep).toBe(24 * 64);
+    expect(gptDoubleBatchWorkload.flopsPerStep).toBe(gptStepFlops(gptBenchConfig.model, 24));
   });
 
   it('trains: the loss on its fixed batch is finite and falls step after step', () => {

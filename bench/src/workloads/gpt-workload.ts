@@ -101,6 +101,18 @@ export function createGptStep(
   };
 }
 
+/**
+ * The GPT step on one thread with twice the recipe's batch (24 sequences, else the recipe): the
+ * one-thread row of `gpt-data-parallel-per-worker-batch`, which splits these 24 sequences across 2
+ * workers (12 each, the per-worker batch of the recipe), so that row's speed-up compares the same
+ * computation. The one-thread `gpt` row against the split `gpt-data-parallel` row is the same
+ * comparison at batch 12, 6 sequences per worker.
+ */
+export const gptDoubleBatchConfig: GptWorkloadConfig = {
+  ...gptBenchConfig,
+  batchSize: 2 * gptBenchConfig.batchSize,
+};
+
 /** Workload A, the GPT training step, as the bench runs it. */
 export const gptWorkload: Workload = {
   name: 'gpt',
@@ -112,4 +124,15 @@ export const gptWorkload: Workload = {
   flopsPerStep: gptStepFlops(gptBenchConfig.model, gptBenchConfig.batchSize),
   referenceScript: 'gpt_step.py',
   createStep: (seed) => createGptStep(seed),
+};
+
+/** The GPT training step with batch 24 on one thread ({@link gptDoubleBatchConfig}). */
+export const gptDoubleBatchWorkload: Workload = {
+  name: 'gpt-batch-24',
+  kind: 'training',
+  description: `the gpt step with batch ${gptDoubleBatchConfig.batchSize} on one thread (the batch gpt-data-parallel-per-worker-batch splits across its workers)`,
+  unit: 'tokens',
+  unitsPerStep: gptDoubleBatchConfig.batchSize * gptDoubleBatchConfig.model.blockSize,
+  flopsPerStep: gptStepFlops(gptDoubleBatchConfig.model, gptDoubleBatchConfig.batchSize),
+  createStep: (seed) => createGptStep(seed, gptDoubleBatchConfig),
 };

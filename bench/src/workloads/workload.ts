@@ -1,6 +1,7 @@
 /** The workloads `pnpm bench` knows. */
 export type WorkloadName =
   | 'gpt'
+  | 'gpt-batch-24'
   | 'simclr'
   | 'bert'
   | 'mae'
@@ -16,6 +17,7 @@ export type WorkloadName =
 /** Every workload name, in the order they run. */
 export const workloadNames: readonly WorkloadName[] = [
   'gpt',
+  'gpt-batch-24',
   'simclr',
   'bert',
   'mae',
