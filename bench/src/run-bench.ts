@@ -1,6 +1,7 @@
 import { type BackendName, initBackend } from '@selfsup/core';
 import type { BenchOptions } from './arguments/parse-bench-arguments';
 import { type DatasetBenchReport, runDatasetBenchmarks } from './datasets/run-dataset-benchmarks';
+import { collectGarbage } from './measure/collect-garbage';
 import { type MatMulCeiling, measureMatMulCeiling } from './measure/matmul-ceiling';
 import { median } from './measure/median';
 import type { BenchReport, LossCheck, TorchResult, WorkloadResult } from './report/bench-report';
@@ -79,8 +80,14 @@ function valueName(workload: Workload): string {
  */
 export const untimedStepsPerRound = 1;
 
-/** Runs one untimed and then `count` timed steps of a live workload; stops at the first non-finite value. */
+/**
+ * Collects the heap, then runs one untimed and `count` timed steps of a live workload; stops at
+ * the first non-finite value.
+ */
 async function runOurSteps(live: LiveWorkload, count: number): Promise<void> {
+  // A round starts from a collected heap: no collection of the previous row's garbage (V8 runs
+  // parts of it on its background threads, which the 2-worker rows lose CPU to) lands in it.
+  collectGarbage();
   for (let i = 0; i < untimedStepsPerRound + count; i++) {
     const start = performance.now();
     const value = await live.step!.step();

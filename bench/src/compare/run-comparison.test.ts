@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BenchReport, WorkloadResult } from '../report/bench-report';
+import { testMachine } from '../testing/test-machine';
 import type { WorkloadName } from '../workloads/workload';
 import { formatComparison, parseCompareArguments } from './compare-command';
 import { compareReports, normalisedThroughputs } from './compare-reports';
@@ -29,15 +30,7 @@ function report(
     throughput,
   }));
   return {
-    machine: {
-      cpuModel: 'test',
-      cores: 2,
-      loadAverage: 0,
-      platform: 'test',
-      node: 'v20',
-      tfjs: '4.22.0',
-      date,
-    },
+    machine: testMachine(date),
     settings: { workloads: [], backends: ['wasm'], steps: 2, warmup: 1, rounds: 1, seed: 0 },
     adapters: {},
     torch: { available: false, python: 'python3', reason: 'test' },

@@ -2,18 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArguments } from '../arguments/parse-bench-arguments';
 import type { BenchReport, WorkloadResult } from '../report/bench-report';
 import { noReferenceReason } from '../run-bench';
+import { testMachine } from '../testing/test-machine';
 import type { WorkloadName } from '../workloads/workload';
 import { mergeGroupReports } from './merge-group-reports';
 
-const machine = {
-  cpuModel: 'test',
-  cores: 2,
-  loadAverage: 0,
-  platform: 'test',
-  node: 'v20',
-  tfjs: '4.22.0',
-  date: '2026-12-02T09:00:00.000Z',
-};
+const machine = testMachine('2026-12-02T09:00:00.000Z');
 
 function row(workload: WorkloadName, backend: string, throughput: number): WorkloadResult {
   return {

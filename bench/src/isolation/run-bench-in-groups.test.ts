@@ -1,9 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchOptions, parseBenchArguments } from '../arguments/parse-bench-arguments';
 import type { BenchReport } from '../report/bench-report';
+import { bundleForTest } from '../testing/bundle-for-test';
+import { testMachine } from '../testing/test-machine';
 import { forkGroup, type RunGroup, runBenchInGroups } from './run-bench-in-groups';
 
 // The forked process runs plain JavaScript: bundle group-process.ts from source (tfjs and core stay
@@ -21,15 +22,7 @@ function fakeGroups(failing: readonly string[] = []): { run: RunGroup; asked: Be
       throw new Error('its process ended (exit code 1) without a report\nstack');
     if (options.datasets && failing.includes('datasets')) throw new Error('out of memory');
     return {
-      machine: {
-        cpuModel: 'test',
-        cores: 2,
-        loadAverage: 0,
-        platform: 'test',
-        node: 'v20',
-        tfjs: '4.22.0',
-        date: '',
-      },
+      machine: testMachine(),
       settings: { ...options, backends: ['wasm'] },
       adapters: {},
       torch: { available: false, python: 'python3', reason: 'test' },
@@ -43,17 +36,10 @@ function fakeGroups(failing: readonly string[] = []): { run: RunGroup; asked: Be
 
 describe('runBenchInGroups', () => {
   beforeAll(async () => {
-    await build({
-      config: false,
-      entry: { 'group-process': fileURLToPath(new URL('./group-process.ts', import.meta.url)) },
-      outDir: directory,
-      format: ['esm'],
-      platform: 'node',
-      target: 'es2022',
-      dts: false,
-      silent: true,
-      external: [/^@tensorflow\//, /^@selfsup\//],
-    });
+    await bundleForTest(
+      { 'group-process': fileURLToPath(new URL('./group-process.ts', import.meta.url)) },
+      directory,
+    );
     mkdirSync(directory, { recursive: true });
     writeFileSync(`${directory}silent-exit.mjs`, 'process.exit(3);\n');
   }, 120_000);

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@selfsup/core';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForTest } from '../testing/bundle-for-test';
 import {
   createGptDataParallelStep,
   createSimclrDataParallelStep,
@@ -42,17 +42,10 @@ function expectSameCurve(actual: number[], expected: number[]): void {
 describe('data-parallel workloads', () => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm' });
-    await build({
-      config: false,
-      entry: { replicas: fileURLToPath(new URL('../replicas/index.ts', import.meta.url)) },
-      outDir: directory,
-      format: ['esm'],
-      platform: 'node',
-      target: 'es2022',
-      dts: false,
-      silent: true,
-      external: [/^@tensorflow\//, /^@selfsup\//],
-    });
+    await bundleForTest(
+      { replicas: fileURLToPath(new URL('../replicas/index.ts', import.meta.url)) },
+      directory,
+    );
     process.env.SELFSUP_BENCH_REPLICAS = `${directory}replicas.js`;
   }, 120_000);
 
