@@ -53,6 +53,30 @@ describe('withSpeedups', () => {
     expect(rows[0]?.speedupOverOneWorker).toBeUndefined();
   });
 
+  it('gives the speed-up of every round from the rounds’ median step times', () => {
+    const timed = (
+      workload: WorkloadResult['workload'],
+      stepTimesMs: number[],
+    ): WorkloadResult => ({
+      ...row(workload, (768 * 1000) / stepTimesMs[0]!),
+      stepTimesMs,
+    });
+    const rows = withSpeedups(
+      [timed('gpt', [100, 120, 200, 210, 100]), timed('gpt-data-parallel', [50, 70, 100, 200, 80])],
+      [gptWorkload, gptDataParallelWorkload],
+      [2, 2, 1],
+    );
+    expect(rows[1]?.speedupByRound).toEqual([110 / 60, 205 / 150, 100 / 80]);
+    // Rows that did not time every step of the rounds get no per-round figure.
+    const short = withSpeedups(
+      [timed('gpt', [100, 120]), timed('gpt-data-parallel', [50, 70, 100, 200, 80])],
+      [gptWorkload, gptDataParallelWorkload],
+      [2, 2, 1],
+    );
+    expect(short[1]?.speedupOverOneWorker).toBeDefined();
+    expect(short[1]?.speedupByRound).toBeUndefined();
+  });
+
   it('reports nothing when either one did not run', () => {
     expect(
       withSpeedups(

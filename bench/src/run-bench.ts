@@ -219,24 +219,50 @@ function toResult(
 
 /**
  * Adds `speedupOverOneWorker` to the data-parallel rows of one backend: their throughput over that
- * of the one-thread workload they parallelize, when both ran.
+ * of the one-thread workload they parallelize, when both ran; with `roundSizes`, also
+ * `speedupByRound`, the same ratio from each round's median step times (rounds sample the same
+ * minutes of the host, so their spread shows how much of a speed-up is noise).
  *
  * @param results one backend's rows.
  * @param workloads the workloads that ran.
+ * @param roundSizes timed steps per round ({@link splitIntoRounds}), when every row ran them all.
  * @returns the rows, data-parallel ones with their speed-up.
- * @example withSpeedups(rows, [gptWorkload, gptDataParallelWorkload])
+ * @example withSpeedups(rows, [gptWorkload, gptDataParallelWorkload], [2, 2, 2, 2, 2])
  */
 export function withSpeedups(
   results: readonly WorkloadResult[],
   workloads: readonly Workload[],
+  roundSizes: readonly number[] = [],
 ): WorkloadResult[] {
+  const unitsPerStep = (name: WorkloadName): number | undefined =>
+    workloads.find((workload) => workload.name === name)?.unitsPerStep;
   return results.map((result) => {
     const parallelizes = workloads.find(
       (workload) => workload.name === result.workload,
     )?.parallelizes;
     const single = results.find((other) => other.workload === parallelizes);
     if (result.throughput === undefined || single?.throughput === undefined) return result;
-    return { ...result, speedupOverOneWorker: result.throughput / single.throughput };
+    const timed = roundSizes.reduce((total, size) => total + size, 0);
+    const units = unitsPerStep(result.workload);
+    const singleUnits = unitsPerStep(single.workload);
+    const byRound =
+      timed > 0 &&
+      result.stepTimesMs.length === timed &&
+      single.stepTimesMs.length === timed &&
+      units !== undefined &&
+      singleUnits !== undefined
+        ? roundSizes.map((size, round) => {
+            const start = roundSizes.slice(0, round).reduce((total, each) => total + each, 0);
+            const times = (row: WorkloadResult): number =>
+              median(row.stepTimesMs.slice(start, start + size));
+            return (units * times(single)) / (singleUnits * times(result));
+          })
+        : undefined;
+    return {
+      ...result,
+      speedupOverOneWorker: result.throughput / single.throughput,
+      ...(byRound === undefined ? {} : { speedupByRound: byRound }),
+    };
   });
 }
 
@@ -396,7 +422,7 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
         await entry.step?.dispose();
         backendResults.push(toResult(entry, ceiling, torchFramework, options.torchThreads));
       }
-      results.push(...withSpeedups(backendResults, workloads));
+      results.push(...withSpeedups(backendResults, workloads, rounds));
     }
     if (options.datasets) {
       // After the workloads (first loads in the process), on the first requested backend.

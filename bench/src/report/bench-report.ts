@@ -38,6 +38,8 @@ export type WorkloadResult = {
   readonly workers?: number;
   /** Throughput over that of the one-thread workload it parallelizes, in the same run (data-parallel rows). */
   readonly speedupOverOneWorker?: number;
+  /** The same ratio from each round's median step times, in round order (data-parallel rows). */
+  readonly speedupByRound?: readonly number[];
   /** 'tokens', 'images', 'samples' or 'sequences'. */
   readonly unit: string;
   /** Counted FLOPs per step (see bench/README.md). */

@@ -105,6 +105,23 @@ describe('formatResultsTable', () => {
     );
   });
 
+  it('gives a data-parallel row its speed-up and the spread over the rounds', () => {
+    const parallel: WorkloadResult = {
+      ...gpt,
+      workload: 'gpt-data-parallel',
+      workers: 2,
+      speedupOverOneWorker: 1.4321,
+      speedupByRound: [1.5, 1.2144, 1.62],
+    };
+    expect(formatResultsTable(report([gpt, parallel], true))).toContain(
+      'gpt-data-parallel on wasm: 1.43× the one-thread throughput on 2 workers (rounds 1.21–1.62×).',
+    );
+    const oneRound = { ...parallel, speedupByRound: [1.5] };
+    expect(formatResultsTable(report([gpt, oneRound], true))).toContain(
+      'gpt-data-parallel on wasm: 1.43× the one-thread throughput on 2 workers.',
+    );
+  });
+
   it('warns when the machine was busier than its cores', () => {
     const busy = { ...report([gpt], true), machine: { ...machine, loadAverage: 7.5 } };
     expect(formatResultsTable(busy)).toContain('warning: load average 7.5 on 2 cores');

@@ -50,6 +50,12 @@ function row(result: WorkloadResult): string[] {
   ];
 }
 
+/** ' (rounds 1.21–1.62×)': the spread of a speed-up over the rounds, when there were several. */
+function speedupRange(byRound: readonly number[] | undefined): string {
+  if (byRound === undefined || byRound.length < 2) return '';
+  return ` (rounds ${Math.min(...byRound).toFixed(2)}–${Math.max(...byRound).toFixed(2)}×)`;
+}
+
 /**
  * The human-readable results of a bench run: one table (workload, backend, threads, ms/step,
  * throughput, achieved GFLOP/s and share of the matMul ceiling, loss first → last (training
@@ -121,7 +127,7 @@ export function formatResultsTable(report: BenchReport): string {
       output.push(`${result.workload} PyTorch reference failed: ${result.torchError}`);
     if (result.speedupOverOneWorker !== undefined)
       output.push(
-        `${result.workload} on ${result.backend}: ${result.speedupOverOneWorker.toFixed(2)}× the one-thread throughput on ${result.workers ?? 1} workers.`,
+        `${result.workload} on ${result.backend}: ${result.speedupOverOneWorker.toFixed(2)}× the one-thread throughput on ${result.workers ?? 1} workers${speedupRange(result.speedupByRound)}.`,
       );
   }
   if (report.datasets !== undefined) {
