@@ -6,6 +6,7 @@ export {
   benchHelp,
   parseBenchArguments,
   quickSettings,
+  requestedBackends,
   UsageError,
 } from './arguments/parse-bench-arguments';
 export type { CompareCommandOptions } from './compare/compare-command';
@@ -63,7 +64,13 @@ export { formatMilliseconds, formatResultsTable } from './report/format-results-
 export type { MachineInfo } from './report/machine-info';
 export { machineInfo } from './report/machine-info';
 export type { ProgressLog } from './run-bench';
-export { checkLoss, noReferenceReason, runBench, splitIntoRounds } from './run-bench';
+export {
+  checkLoss,
+  failedResult,
+  noReferenceReason,
+  runBench,
+  splitIntoRounds,
+} from './run-bench';
 export type { TorchAvailability } from './torch/find-torch';
 export { findTorch } from './torch/find-torch';
 export { referenceDirectory } from './torch/reference-directory';

@@ -1,5 +1,5 @@
 import { type BackendName, initBackend } from '@selfsup/core';
-import type { BenchOptions } from './arguments/parse-bench-arguments';
+import { type BenchOptions, requestedBackends } from './arguments/parse-bench-arguments';
 import { type DatasetBenchReport, runDatasetBenchmarks } from './datasets/run-dataset-benchmarks';
 import { collectGarbage } from './measure/collect-garbage';
 import { type MatMulCeiling, measureMatMulCeiling } from './measure/matmul-ceiling';
@@ -152,6 +152,31 @@ async function startBackend(
   }
 }
 
+/**
+ * The row of a workload that could not run on a backend.
+ *
+ * @param workload the workload.
+ * @param backend the backend.
+ * @param error why it did not run.
+ * @returns a row with no timings and the error.
+ * @example failedResult(gptWorkload, 'node', 'backend did not start: not installed')
+ */
+export function failedResult(workload: Workload, backend: string, error: string): WorkloadResult {
+  return {
+    workload: workload.name,
+    kind: workload.kind,
+    description: workload.description,
+    backend,
+    threads: 0,
+    workers: workload.workers ?? 1,
+    unit: workload.unit,
+    flopsPerStep: workload.flopsPerStep,
+    stepTimesMs: [],
+    losses: [],
+    error,
+  };
+}
+
 /** Turns a finished live workload into its result row. */
 function toResult(
   live: LiveWorkload,
@@ -234,28 +259,29 @@ export function withSpeedups(
   workloads: readonly Workload[],
   roundSizes: readonly number[] = [],
 ): WorkloadResult[] {
-  const unitsPerStep = (name: WorkloadName): number | undefined =>
-    workloads.find((workload) => workload.name === name)?.unitsPerStep;
+  const byName = (name: WorkloadName | undefined): Workload | undefined =>
+    workloads.find((workload) => workload.name === name);
+  const timed = roundSizes.reduce((total, size) => total + size, 0);
   return results.map((result) => {
-    const parallelizes = workloads.find(
-      (workload) => workload.name === result.workload,
-    )?.parallelizes;
-    const single = results.find((other) => other.workload === parallelizes);
+    const parallel = byName(result.workload);
+    const singleWorkload = byName(parallel?.parallelizes);
+    const single = results.find((other) => other.workload === singleWorkload?.name);
     if (result.throughput === undefined || single?.throughput === undefined) return result;
-    const timed = roundSizes.reduce((total, size) => total + size, 0);
-    const units = unitsPerStep(result.workload);
-    const singleUnits = unitsPerStep(single.workload);
+    let start = 0;
     const byRound =
       timed > 0 &&
       result.stepTimesMs.length === timed &&
       single.stepTimesMs.length === timed &&
-      units !== undefined &&
-      singleUnits !== undefined
-        ? roundSizes.map((size, round) => {
-            const start = roundSizes.slice(0, round).reduce((total, each) => total + each, 0);
+      parallel !== undefined &&
+      singleWorkload !== undefined
+        ? roundSizes.map((size) => {
             const times = (row: WorkloadResult): number =>
               median(row.stepTimesMs.slice(start, start + size));
-            return (units * times(single)) / (singleUnits * times(result));
+            const speedup =
+              (parallel.unitsPerStep * times(single)) /
+              (singleWorkload.unitsPerStep * times(result));
+            start += size;
+            return speedup;
           })
         : undefined;
     return {
@@ -293,7 +319,7 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
     log(`PyTorch reference unavailable: ${torch.reason}; continuing without it.`);
   const sessions = await startTorchSessions(workloads, options, torch, log);
   const torchFramework = torch.available ? `pytorch ${torch.version}` : '';
-  const requested: readonly BackendName[] = options.backends ?? ['wasm', 'node'];
+  const requested = requestedBackends(options);
   const skippedBackends: { backend: string; reason: string }[] = [];
   const matMulCeilings: Record<string, MatMulCeiling> = {};
   const results: WorkloadResult[] = [];
@@ -310,20 +336,8 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
         log(`[${backend}] skipped: ${reason}`);
         skippedBackends.push({ backend, reason });
         if (!optional) {
-          for (const workload of workloads) {
-            results.push({
-              workload: workload.name,
-              kind: workload.kind,
-              description: workload.description,
-              backend,
-              threads: 0,
-              unit: workload.unit,
-              flopsPerStep: workload.flopsPerStep,
-              stepTimesMs: [],
-              losses: [],
-              error: `backend did not start: ${reason}`,
-            });
-          }
+          for (const workload of workloads)
+            results.push(failedResult(workload, backend, `backend did not start: ${reason}`));
         }
         continue;
       }

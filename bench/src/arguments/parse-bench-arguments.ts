@@ -44,6 +44,18 @@ export type BenchOptions = {
 };
 
 /**
+ * The backends a run asks for: `--backend`'s list, else wasm plus tfjs-node ('node', skipped
+ * when it is not installed).
+ *
+ * @param options the parsed command line.
+ * @returns the backends, in order.
+ * @example requestedBackends(parseBenchArguments([])) // ['wasm', 'node']
+ */
+export function requestedBackends(options: Pick<BenchOptions, 'backends'>): readonly BackendName[] {
+  return options.backends ?? ['wasm', 'node'];
+}
+
+/**
  * Untimed steps before the timed ones. V8 keeps tiering the step's JavaScript up (TurboFan, on its
  * background threads) for the first few dozen steps: on 2 cores those compiles take CPU from the
  * data-parallel workers, though not from a one-thread step (the second core is free). Measured

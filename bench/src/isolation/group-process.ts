@@ -3,15 +3,14 @@
  * options over IPC, runs `runBench` on them (progress lines on stderr) and sends the report back.
  */
 import type { BenchOptions } from '../arguments/parse-bench-arguments';
+import type { BenchReport } from '../report/bench-report';
 import { runBench } from '../run-bench';
 
 /** The parent's one message: the options of the group to run. */
 export type GroupRequest = { readonly options: BenchOptions };
 
 /** The child's one message: the group's report, or why it failed. */
-export type GroupReply =
-  | { readonly report: Awaited<ReturnType<typeof runBench>> }
-  | { readonly error: string };
+export type GroupReply = { readonly report: BenchReport } | { readonly error: string };
 
 function reply(message: GroupReply, code: number): void {
   process.send!(message, () => process.exit(code));

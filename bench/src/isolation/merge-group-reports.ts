@@ -1,9 +1,9 @@
-import type { BenchOptions } from '../arguments/parse-bench-arguments';
+import { type BenchOptions, requestedBackends } from '../arguments/parse-bench-arguments';
 import type { MatMulCeiling } from '../measure/matmul-ceiling';
 import { median } from '../measure/median';
 import type { BenchReport, WorkloadResult } from '../report/bench-report';
 import type { MachineInfo } from '../report/machine-info';
-import { noReferenceReason } from '../run-bench';
+import { failedResult, noReferenceReason } from '../run-bench';
 import { allWorkloads } from '../workloads/all-workloads';
 import type { WorkloadName } from '../workloads/workload';
 
@@ -40,7 +40,7 @@ export function mergeGroupReports(
 ): BenchReport {
   const { options } = context;
   const reports = outcomes.flatMap((outcome) => ('report' in outcome ? [outcome.report] : []));
-  const requested: readonly string[] = options.backends ?? ['wasm', 'node'];
+  const requested: readonly string[] = requestedBackends(options);
   const ran = new Set(reports.flatMap((report) => report.settings.backends));
   const backends = requested.filter((backend) => ran.has(backend));
   const skippedBackends: { backend: string; reason: string }[] = [];
@@ -52,22 +52,8 @@ export function mergeGroupReports(
   for (const outcome of outcomes) {
     if (!('error' in outcome)) continue;
     for (const backend of backends.length > 0 ? backends : [requested[0] ?? 'wasm']) {
-      for (const name of outcome.workloads) {
-        const workload = allWorkloads[name];
-        results.push({
-          workload: name,
-          kind: workload.kind,
-          description: workload.description,
-          backend,
-          threads: 0,
-          workers: workload.workers ?? 1,
-          unit: workload.unit,
-          flopsPerStep: workload.flopsPerStep,
-          stepTimesMs: [],
-          losses: [],
-          error: outcome.error,
-        });
-      }
+      for (const name of outcome.workloads)
+        results.push(failedResult(allWorkloads[name], backend, outcome.error));
     }
   }
   const backendOrder = (backend: string): number =>
