@@ -14,6 +14,10 @@
 // calibration, for a machine other jobs share; the time budget still stops training), --vocabulary-size N (6000), --batch-size N (16),
 // --sequence-length N (128), --learning-rate X (1e-3), --pretraining-dropout X (0.1, BERT's; 0 as
 // Cramming, Geiping & Goldstein 2023, for a budget of about one epoch; finetuning always uses 0.1),
+// --task-adaptive-steps N (0: off; N > 0: after the broad pretraining, N more masked-LM steps on the
+// SpamAssassin training bodies alone, one body per sequence in the finetuning layout: task-adaptive
+// pretraining, Gururangan et al. 2020), --task-adaptive-learning-rate X (2e-4: the paper's 1e-4 is a
+// sixth of RoBERTa's peak; this is a fifth of ours), --task-adaptive-max-minutes M (10: its own budget),
 // --labels N (100), --seeds a,b,c (0,1,2),
 // --workers N (1: data-parallel worker threads for pretraining, see scripts/bert-workload.mjs),
 // --seed N (0: pretraining), --out FILE (results/bert-full-run.json, smoke: results/bert-smoke.json),
@@ -48,6 +52,7 @@ const packageDirectory = resolve(here, '..');
 const distribution =
   process.env.SELFSUP_MASKED_PREDICTION_DIST ?? resolve(packageDirectory, 'dist/index.js');
 const {
+  bertDocumentSource,
   bertSequenceSource,
   createBert,
   createBertEncoder,
@@ -59,7 +64,8 @@ const {
 
 const usage =
   'usage: node scripts/bert-full-run.mjs [--max-minutes 45] [--steps N] [--planned-steps N] [--vocabulary-size 6000] [--batch-size 16] ' +
-  '[--sequence-length 128] [--learning-rate 1e-3] [--pretraining-dropout 0.1] [--labels 100] [--seeds 0,1,2] [--seed 0] [--workers 1] [--out FILE] ' +
+  '[--sequence-length 128] [--learning-rate 1e-3] [--pretraining-dropout 0.1] ' +
+  '[--task-adaptive-steps 0] [--task-adaptive-learning-rate 2e-4] [--task-adaptive-max-minutes 10] [--labels 100] [--seeds 0,1,2] [--seed 0] [--workers 1] [--out FILE] ' +
   '[--run-directory runs/bert] [--smoke] [--quiet]';
 
 function parseFlags() {
@@ -75,6 +81,9 @@ function parseFlags() {
         'sequence-length': { type: 'string' },
         'learning-rate': { type: 'string', default: '1e-3' },
         'pretraining-dropout': { type: 'string', default: '0.1' },
+        'task-adaptive-steps': { type: 'string', default: '0' },
+        'task-adaptive-learning-rate': { type: 'string', default: '2e-4' },
+        'task-adaptive-max-minutes': { type: 'string', default: '10' },
         labels: { type: 'string', default: '100' },
         seeds: { type: 'string', default: '0,1,2' },
         seed: { type: 'string', default: '0' },
@@ -129,6 +138,9 @@ function parseFlags() {
         fail(`--pretraining-dropout must be in [0, 1), got '${values['pretraining-dropout']}'.`);
       return value;
     })(),
+    taskAdaptiveSteps: integer('task-adaptive-steps', 0, 0),
+    taskAdaptiveLearningRate: positive('task-adaptive-learning-rate', 2e-4),
+    taskAdaptiveMaxMinutes: positive('task-adaptive-max-minutes', 10),
     labels: integer('labels', 100, 2),
     seeds,
     seed: integer('seed', 0, 0),
@@ -257,63 +269,77 @@ const bert = createBert({
   specialTokens: tokenizer.specialTokens,
   seed: settings.seed,
 });
-const budget = new AbortController();
-const lossCurve = [];
 let lastReport = 0;
-let training;
-let stoppedByTime = false;
-phase = performance.now();
-try {
-  training = await pretrain(bert, bertSequenceSource(stream, sourceOptions), {
-    steps,
-    learningRate: settings.learningRate,
-    warmupSteps: Math.min(200, Math.floor(steps / 10)),
-    weightDecay: 0.01,
-    clipNorm: 1,
-    seed: settings.seed,
-    signal: budget.signal,
-    checkpoint: { directory: settings.runDirectory, keepLast: 1 },
-    ...parallel,
-    tokenizer: {
-      file: 'tokenizer.json',
-      type: 'wordpiece',
-      vocabularySize: tokenizer.vocabularySize,
-    },
-    dataset: {
-      name: 'sotu+spam-assassin-bodies',
-      heldOutSotuAddresses: heldOutAddresses.map(
-        (address) => `${address.year} ${address.president}`,
-      ),
-      spamAssassinSplit: 'train bodies only',
-    },
-    onProgress: (event) => {
-      // Checked here: the loop's awaits resolve as microtasks, so a timer would never fire.
-      if (event.elapsedSeconds > budgetSeconds) budget.abort();
-      if (event.step % Math.max(1, Math.floor(steps / 100)) === 0 || event.step + 1 === steps) {
-        lossCurve.push({
-          step: event.step,
-          loss: Number(event.loss.toFixed(4)),
-          accuracy: Number((event.metrics.accuracy ?? Number.NaN).toFixed(4)),
-        });
-      }
-      const now = performance.now();
-      if (now - lastReport < 15_000 && event.step + 1 < event.totalSteps) return;
-      lastReport = now;
-      log(
-        `step ${event.step + 1}/${event.totalSteps} loss ${event.loss.toFixed(3)} ` +
-          `acc ${(event.metrics.accuracy ?? 0).toFixed(3)} ${event.elapsedSeconds.toFixed(0)} s, eta ${event.etaSeconds.toFixed(0)} s`,
-      );
-    },
-  });
-} catch (error) {
-  if (!(error instanceof TrainingAbortedError)) throw error;
-  training = error.result;
-  stoppedByTime = true;
+/**
+ * One pretraining phase on `bert` with its own warmup + cosine schedule, checkpoints and time
+ * budget (a phase past its budget stops where it is and keeps what it trained).
+ */
+async function pretrainPhase({ source, steps, learningRate, budgetSeconds, directory, dataset }) {
+  const budget = new AbortController();
+  const lossCurve = [];
+  let training;
+  let stoppedByTime = false;
+  const started = performance.now();
+  try {
+    training = await pretrain(bert, source, {
+      steps,
+      learningRate,
+      warmupSteps: Math.min(200, Math.floor(steps / 10)),
+      weightDecay: 0.01,
+      clipNorm: 1,
+      seed: settings.seed,
+      signal: budget.signal,
+      checkpoint: { directory, keepLast: 1 },
+      ...parallel,
+      tokenizer: {
+        file: 'tokenizer.json',
+        type: 'wordpiece',
+        vocabularySize: tokenizer.vocabularySize,
+      },
+      dataset,
+      onProgress: (event) => {
+        // Checked here: the loop's awaits resolve as microtasks, so a timer would never fire.
+        if (event.elapsedSeconds > budgetSeconds) budget.abort();
+        if (event.step % Math.max(1, Math.floor(steps / 100)) === 0 || event.step + 1 === steps) {
+          lossCurve.push({
+            step: event.step,
+            loss: Number(event.loss.toFixed(4)),
+            accuracy: Number((event.metrics.accuracy ?? Number.NaN).toFixed(4)),
+          });
+        }
+        const now = performance.now();
+        if (now - lastReport < 15_000 && event.step + 1 < event.totalSteps) return;
+        lastReport = now;
+        log(
+          `step ${event.step + 1}/${event.totalSteps} loss ${event.loss.toFixed(3)} ` +
+            `acc ${(event.metrics.accuracy ?? 0).toFixed(3)} ${event.elapsedSeconds.toFixed(0)} s, eta ${event.etaSeconds.toFixed(0)} s`,
+        );
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof TrainingAbortedError)) throw error;
+    training = error.result;
+    stoppedByTime = true;
+  }
+  return { training, stoppedByTime, lossCurve, seconds: seconds(started) };
 }
-const pretrainSeconds = seconds(phase);
+
+const broad = await pretrainPhase({
+  source: bertSequenceSource(stream, sourceOptions),
+  steps,
+  learningRate: settings.learningRate,
+  budgetSeconds,
+  directory: settings.runDirectory,
+  dataset: {
+    name: 'sotu+spam-assassin-bodies',
+    heldOutSotuAddresses: heldOutAddresses.map((address) => `${address.year} ${address.president}`),
+    spamAssassinSplit: 'train bodies only',
+  },
+});
+const { training, stoppedByTime, lossCurve } = broad;
+const pretrainSeconds = broad.seconds;
 
 // ---- Fill-mask on held-out SOTU --------------------------------------------------------------
-phase = performance.now();
 const heldOutStream = Int32Array.from(
   (settings.smoke ? heldOutAddresses.slice(0, 2) : heldOutAddresses).flatMap((address) => [
     ...tokenizer.encode(address.text),
@@ -332,38 +358,93 @@ for (let row = 0; row < windowCount; row++) {
   heldOutIds.set(heldOutStream.subarray(row * windowLength, (row + 1) * windowLength), offset + 1);
   heldOutIds[offset + settings.sequenceLength - 1] = separator;
 }
-const heldOut = tf.tensor2d(heldOutIds, [windowCount, settings.sequenceLength], 'int32');
-const fillMaskEvaluation = evaluateFillMask(bert, heldOut, {
-  masking: bert.maskingOptions,
-  topK: 5,
-  seed: 7,
-});
-heldOut.dispose();
 const specialIds = Object.values(tokenizer.specialTokens);
-const unigramTop5 = unigramTopKAccuracy(stream, fillMaskEvaluation.targets, {
-  topK: 5,
-  excludeIds: specialIds,
-});
-const unigramTop1 = unigramTopKAccuracy(stream, fillMaskEvaluation.targets, {
-  topK: 1,
-  excludeIds: specialIds,
-});
-const examples = [
-  'the [MASK] of the union is strong.',
-  'i ask the [MASK] to pass this bill.',
-  'click here to [MASK] from this list.',
-  'we must [MASK] our armed forces.',
-].map((text) => ({
-  text,
-  candidates: fillMask(bert, tokenizer, text, { topK: 5 }).map((row) =>
-    row.map(({ token, probability }) => ({ token, probability: Number(probability.toFixed(4)) })),
-  ),
-}));
+/** Fill-mask top-1/top-5 of `bert` on the held-out SOTU windows, the unigram baselines, examples. */
+function heldOutFillMask() {
+  const heldOut = tf.tensor2d(heldOutIds, [windowCount, settings.sequenceLength], 'int32');
+  const evaluation = evaluateFillMask(bert, heldOut, {
+    masking: bert.maskingOptions,
+    topK: 5,
+    seed: 7,
+  });
+  heldOut.dispose();
+  const unigramTop5 = unigramTopKAccuracy(stream, evaluation.targets, {
+    topK: 5,
+    excludeIds: specialIds,
+  });
+  const unigramTop1 = unigramTopKAccuracy(stream, evaluation.targets, {
+    topK: 1,
+    excludeIds: specialIds,
+  });
+  const examples = [
+    'the [MASK] of the union is strong.',
+    'i ask the [MASK] to pass this bill.',
+    'click here to [MASK] from this list.',
+    'we must [MASK] our armed forces.',
+  ].map((text) => ({
+    text,
+    candidates: fillMask(bert, tokenizer, text, { topK: 5 }).map((row) =>
+      row.map(({ token, probability }) => ({ token, probability: Number(probability.toFixed(4)) })),
+    ),
+  }));
+  log(
+    `fill-mask top-5 ${(evaluation.topKAccuracy * 100).toFixed(1)}% vs unigram ${(unigramTop5 * 100).toFixed(1)}% ` +
+      `on ${evaluation.count} held-out tokens`,
+  );
+  return { evaluation, unigramTop1, unigramTop5, examples };
+}
+
+// ---- Task-adaptive pretraining (optional) ----------------------------------------------------
+// Gururangan et al. 2020: more masked-LM steps on the task's own unlabeled texts (the SpamAssassin
+// training bodies), one body per sequence in the finetuning layout, with a fresh schedule. The
+// broad model's checkpoint stays in the run directory; this phase writes <run directory>-task-adaptive.
+let taskAdaptive = null;
+if (settings.taskAdaptiveSteps > 0) {
+  const broadFillMask = heldOutFillMask().evaluation;
+  const bodies = settings.smoke ? spamBodies.slice(0, 300) : spamBodies;
+  const documents = bodies.map((body) => Int32Array.from(tokenizer.encode(body)));
+  const directory = `${settings.runDirectory}-task-adaptive`;
+  mkdirSync(directory, { recursive: true });
+  saveTokenizer(tokenizer, join(directory, 'tokenizer.json'));
+  log(
+    `task-adaptive pretraining: ${settings.taskAdaptiveSteps} steps on ${documents.length} SpamAssassin training bodies`,
+  );
+  const adaptive = await pretrainPhase({
+    source: bertDocumentSource(documents, sourceOptions),
+    steps: settings.taskAdaptiveSteps,
+    learningRate: settings.taskAdaptiveLearningRate,
+    budgetSeconds: settings.taskAdaptiveMaxMinutes * 60,
+    directory,
+    dataset: {
+      name: 'spam-assassin-training-bodies (task-adaptive, one body per sequence)',
+      spamAssassinSplit: 'train bodies only',
+      continuesFrom: settings.runDirectory,
+    },
+  });
+  taskAdaptive = {
+    directory,
+    steps: adaptive.training.stepsRun,
+    plannedSteps: settings.taskAdaptiveSteps,
+    learningRate: settings.taskAdaptiveLearningRate,
+    maxMinutes: settings.taskAdaptiveMaxMinutes,
+    stoppedByTimeBudget: adaptive.stoppedByTime,
+    seconds: adaptive.seconds,
+    documents: documents.length,
+    firstLoss: adaptive.training.history[0] ?? null,
+    finalLoss: adaptive.training.loss ?? null,
+    finalMetrics: adaptive.training.metrics,
+    lossCurve: adaptive.lossCurve,
+    broadModelFillMask: {
+      top1Accuracy: broadFillMask.accuracy,
+      top5Accuracy: broadFillMask.topKAccuracy,
+      perplexity: Math.exp(broadFillMask.crossEntropy),
+    },
+  };
+}
+
+phase = performance.now();
+const { evaluation: fillMaskEvaluation, unigramTop1, unigramTop5, examples } = heldOutFillMask();
 const fillMaskSeconds = seconds(phase);
-log(
-  `fill-mask top-5 ${(fillMaskEvaluation.topKAccuracy * 100).toFixed(1)}% vs unigram ${(unigramTop5 * 100).toFixed(1)}% ` +
-    `on ${fillMaskEvaluation.count} held-out tokens`,
-);
 
 // ---- Spam/ham with few labels ----------------------------------------------------------------
 phase = performance.now();
@@ -464,6 +545,7 @@ const report = {
     tokenizer: tokenizerSeconds,
     encode: encodeSeconds,
     pretrain: pretrainSeconds,
+    taskAdaptivePretrain: taskAdaptive?.seconds ?? 0,
     fillMask: fillMaskSeconds,
     finetune: finetuneSeconds,
     total: seconds(runStarted),
@@ -474,6 +556,7 @@ const report = {
     finalMetrics: training.metrics,
     lossCurve,
   },
+  taskAdaptivePretraining: taskAdaptive,
   fillMask: {
     heldOutTokens: fillMaskEvaluation.count,
     top1Accuracy: fillMaskEvaluation.accuracy,

@@ -4,6 +4,8 @@
  */
 export type { BertBatch, BertObjective, BertOptions } from './bert';
 export { bertHeadName, bertMethod, createBert } from './bert';
+export type { BertDocumentSourceOptions } from './bert-document-source';
+export { bertDocumentSource } from './bert-document-source';
 export type { BertEncoderOptions, BertPooling } from './bert-encoder';
 export { createBertEncoder } from './bert-encoder';
 export type { BertSequenceSourceOptions, EncodeBertInputsOptions } from './bert-inputs';
