@@ -14,7 +14,8 @@
 // (0,1,2,3,4), --learning-rate X (head, and scratch encoder: 1e-3), --encoder-learning-rate-multiplier X
 // (pretrained encoder in full finetuning: 0.1), --linear-probe-first N (0: off; N > 0: the pretrained
 // full finetuning starts from a linear probe trained up to N epochs, LP-FT), --epochs N (40), --batch-size N (16), --patience N (5),
-// --monitor loss|accuracy (loss), --minimum-steps N (150), --out FILE
+// --monitor loss|accuracy (loss), --minimum-steps N (150), --truncation head|head-and-tail (head: how a
+// message longer than the sequence is cut; head-and-tail keeps its first quarter and its end, Sun et al. 2019), --out FILE
 // (results/bert-finetune-<split>-<time>.json), --smoke (every 12th pool and 6th scored message, 2 epochs), --quiet.
 // The package build defaults to ../dist/index.js; SELFSUP_MASKED_PREDICTION_DIST overrides it.
 import os from 'node:os';
@@ -43,7 +44,7 @@ const usage =
   'usage: node scripts/bert-finetune-study.mjs --run DIR [--split validation|test] ' +
   '[--rows pretrained-full,pretrained-probe,scratch] [--labels 100] [--seeds 0,1,2,3,4] [--learning-rate 1e-3] ' +
   '[--encoder-learning-rate-multiplier 0.1] [--linear-probe-first 0] [--epochs 40] [--batch-size 16] [--patience 5] [--monitor loss] ' +
-  '[--minimum-steps 150] [--out FILE] [--smoke] [--quiet]';
+  '[--minimum-steps 150] [--truncation head] [--out FILE] [--smoke] [--quiet]';
 const allRows = ['pretrained-full', 'pretrained-probe', 'scratch'];
 
 function parseFlags() {
@@ -66,6 +67,7 @@ function parseFlags() {
         'batch-size': { type: 'string', default: String(spamHamRecipe.batchSize) },
         patience: { type: 'string', default: '5' },
         monitor: { type: 'string', default: 'loss' },
+        truncation: { type: 'string', default: 'head' },
         'minimum-steps': { type: 'string', default: String(spamHamRecipe.minimumSteps) },
         out: { type: 'string' },
         smoke: { type: 'boolean', default: false },
@@ -90,6 +92,8 @@ function parseFlags() {
     fail(`--split must be 'validation' or 'test', got '${values.split}'.`);
   if (values.monitor !== 'loss' && values.monitor !== 'accuracy')
     fail(`--monitor must be 'loss' or 'accuracy', got '${values.monitor}'.`);
+  if (values.truncation !== 'head' && values.truncation !== 'head-and-tail')
+    fail(`--truncation must be 'head' or 'head-and-tail', got '${values.truncation}'.`);
   const rows = values.rows.split(',');
   const unknown = rows.filter((row) => !allRows.includes(row));
   if (unknown.length > 0 || rows.length === 0)
@@ -125,6 +129,7 @@ function parseFlags() {
     batchSize: integer('batch-size', 1),
     patience: integer('patience', 1),
     monitor: values.monitor,
+    truncation: values.truncation,
     minimumSteps: integer('minimum-steps', 0),
     out: resolve(
       values.out ??
@@ -164,6 +169,7 @@ const sets = spamHamSets(spam, tokenizer, {
   encodeBertInputs,
   sequenceLength: encoderSettings.maxLength,
   split: settings.split,
+  truncation: settings.truncation,
   smoke: settings.smoke,
 });
 const pretrainedModes = [

@@ -18,7 +18,8 @@
 // SpamAssassin training bodies alone, one body per sequence in the finetuning layout: task-adaptive
 // pretraining, Gururangan et al. 2020), --task-adaptive-learning-rate X (2e-4: the paper's 1e-4 is a
 // sixth of RoBERTa's peak; this is a fifth of ours), --task-adaptive-max-minutes M (10: its own budget),
-// --labels N (100), --seeds a,b,c (0,1,2),
+// --truncation head|head-and-tail (head: how a spam/ham message longer than the sequence is cut;
+// head-and-tail keeps its first quarter and its end, Sun et al. 2019), --labels N (100), --seeds a,b,c (0,1,2),
 // --workers N (1: data-parallel worker threads for pretraining, see scripts/bert-workload.mjs),
 // --seed N (0: pretraining), --out FILE (results/bert-full-run.json, smoke: results/bert-smoke.json),
 // --run-directory DIR (runs/bert: each run writes <DIR>/<date>/ with its checkpoint and tokenizer.json), --smoke, --quiet, --help.
@@ -65,7 +66,7 @@ const {
 const usage =
   'usage: node scripts/bert-full-run.mjs [--max-minutes 45] [--steps N] [--planned-steps N] [--vocabulary-size 6000] [--batch-size 16] ' +
   '[--sequence-length 128] [--learning-rate 1e-3] [--pretraining-dropout 0.1] ' +
-  '[--task-adaptive-steps 0] [--task-adaptive-learning-rate 2e-4] [--task-adaptive-max-minutes 10] [--labels 100] [--seeds 0,1,2] [--seed 0] [--workers 1] [--out FILE] ' +
+  '[--task-adaptive-steps 0] [--task-adaptive-learning-rate 2e-4] [--task-adaptive-max-minutes 10] [--truncation head] [--labels 100] [--seeds 0,1,2] [--seed 0] [--workers 1] [--out FILE] ' +
   '[--run-directory runs/bert] [--smoke] [--quiet]';
 
 function parseFlags() {
@@ -84,6 +85,7 @@ function parseFlags() {
         'task-adaptive-steps': { type: 'string', default: '0' },
         'task-adaptive-learning-rate': { type: 'string', default: '2e-4' },
         'task-adaptive-max-minutes': { type: 'string', default: '10' },
+        truncation: { type: 'string', default: 'head' },
         labels: { type: 'string', default: '100' },
         seeds: { type: 'string', default: '0,1,2' },
         seed: { type: 'string', default: '0' },
@@ -141,6 +143,11 @@ function parseFlags() {
     taskAdaptiveSteps: integer('task-adaptive-steps', 0, 0),
     taskAdaptiveLearningRate: positive('task-adaptive-learning-rate', 2e-4),
     taskAdaptiveMaxMinutes: positive('task-adaptive-max-minutes', 10),
+    truncation: (() => {
+      if (values.truncation !== 'head' && values.truncation !== 'head-and-tail')
+        fail(`--truncation must be 'head' or 'head-and-tail', got '${values.truncation}'.`);
+      return values.truncation;
+    })(),
     labels: integer('labels', 100, 2),
     seeds,
     seed: integer('seed', 0, 0),
@@ -451,6 +458,7 @@ phase = performance.now();
 const sets = spamHamSets(spam, tokenizer, {
   encodeBertInputs,
   sequenceLength: settings.sequenceLength,
+  truncation: settings.truncation,
   smoke: settings.smoke,
 });
 const { pool, test } = sets;
@@ -570,6 +578,7 @@ const report = {
   spamHam: {
     labels: settings.labels,
     seeds: settings.seeds,
+    truncation: settings.truncation,
     metric: 'balanced accuracy (mean per-class recall) on the SpamAssassin test split',
     summary: efficiency.summary,
     rows: efficiency.rows,

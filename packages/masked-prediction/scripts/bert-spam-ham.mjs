@@ -35,12 +35,19 @@ const selectionSplitSeed = 20261130;
  *
  * @param spam `loadSpamAssassin()`'s result.
  * @param tokenizer the run's WordPiece tokenizer.
- * @param options `encodeBertInputs` (from the package build), `sequenceLength`, `split`, and `smoke`
- *   (every 12th training and every 6th scored message).
+ * @param options `encodeBertInputs` (from the package build), `sequenceLength`, `split`, `truncation`
+ *   ('head', or 'head-and-tail': how a long message is cut) and `smoke` (every 12th training and
+ *   every 6th scored message).
  * @returns `{ pool, test, description }`; dispose `pool.inputs` and `test.inputs`.
  */
 export function spamHamSets(spam, tokenizer, options) {
-  const { encodeBertInputs, sequenceLength, split = 'test', smoke = false } = options;
+  const {
+    encodeBertInputs,
+    sequenceLength,
+    split = 'test',
+    truncation = 'head',
+    smoke = false,
+  } = options;
   if (split !== 'test' && split !== 'validation') {
     throw new Error(`split must be 'test' or 'validation', got '${split}'.`);
   }
@@ -64,7 +71,7 @@ export function spamHamSets(spam, tokenizer, options) {
     inputs: encodeBertInputs(
       tokenizer,
       messages.map((message) => message.body),
-      { maxLength: sequenceLength },
+      { maxLength: sequenceLength, truncation },
     ),
     labels: messages.map((message) => message.label),
   });
@@ -73,6 +80,7 @@ export function spamHamSets(spam, tokenizer, options) {
     test: setOf(scoredMessages),
     description: {
       split,
+      truncation,
       scored:
         split === 'test'
           ? 'SpamAssassin test split'

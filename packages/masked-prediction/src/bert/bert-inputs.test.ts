@@ -36,6 +36,39 @@ describe('BERT inputs', () => {
     expect(() => encodeBertInputs({ ...tokenizer, specialTokens: {} }, ['x'])).toThrow(/\[CLS\]/);
   });
 
+  it("encodeBertInputs' head-and-tail truncation keeps a long text's start and end", () => {
+    const { classification, separator, padding } = tokenizer.specialTokens;
+    const text = Array.from({ length: 12 }, (_, index) =>
+      index % 2 === 0 ? 'we the people' : 'establish justice',
+    ).join(' ');
+    const all = tokenizer.encode(text);
+    expect(all.length).toBeGreaterThan(20);
+    const inputs = encodeBertInputs(tokenizer, [text, 'we the people'], {
+      maxLength: 22,
+      truncation: 'head-and-tail',
+    });
+    const [long, short] = inputs.arraySync();
+    inputs.dispose();
+    // 20 kept tokens: round(0.25 × 20) = 5 from the start, 15 from the end.
+    expect(long).toEqual([classification, ...all.slice(0, 5), ...all.slice(-15), separator]);
+    const few = tokenizer.encode('we the people');
+    expect(short).toEqual([
+      classification,
+      ...few,
+      separator,
+      ...new Array(22 - few.length - 2).fill(padding),
+    ]);
+    const headOnly = encodeBertInputs(tokenizer, [text], { maxLength: 22, headFraction: 0 });
+    expect(headOnly.arraySync()[0]!.slice(1, 21)).toEqual([...all.slice(0, 20)]);
+    headOnly.dispose();
+    expect(() => encodeBertInputs(tokenizer, [text], { truncation: 'tail' as 'head' })).toThrow(
+      /truncation must be 'head' or 'head-and-tail'/,
+    );
+    expect(() =>
+      encodeBertInputs(tokenizer, [text], { truncation: 'head-and-tail', headFraction: 1.5 }),
+    ).toThrow(/headFraction must be in \[0, 1\]/);
+  });
+
   it('bertSequenceSource yields [CLS] window [SEP] batches that resume exactly', () => {
     const ids = Int32Array.from({ length: 200 }, (_, index) => 10 + (index % 50));
     const source = bertSequenceSource(ids, {
