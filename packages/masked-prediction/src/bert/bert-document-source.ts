@@ -5,6 +5,7 @@ import {
   type SpecialTokenIdsV1,
 } from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
+import { checkLength, sequenceIds } from './bert-inputs';
 
 /** Options of {@link bertDocumentSource}. */
 export type BertDocumentSourceOptions = {
@@ -51,24 +52,12 @@ export function bertDocumentSource(
 ): BatchSourceV1<tf.Tensor2D> & { readonly documentCount: number } {
   const caller = 'bertDocumentSource';
   const { sequenceLength, batchSize, specialTokens, startProbability = 0.5 } = options;
-  for (const [name, value, minimum] of [
-    ['sequenceLength', sequenceLength, 3],
-    ['batchSize', batchSize, 1],
-  ] as const) {
-    if (!(Number.isInteger(value) && value >= minimum)) {
-      throw new RangeError(`${caller}: ${name} must be an integer ≥ ${minimum}, got ${value}.`);
-    }
-  }
+  checkLength(sequenceLength, 'sequenceLength', caller, 3);
+  checkLength(batchSize, 'batchSize', caller, 1);
   if (!(startProbability >= 0 && startProbability <= 1)) {
     throw new RangeError(`${caller}: startProbability must be in [0, 1], got ${startProbability}.`);
   }
-  const { classification, separator, padding } = specialTokens;
-  if (classification === undefined || separator === undefined || padding === undefined) {
-    throw new Error(
-      `${caller}: the tokenizer lacks a [CLS], [SEP] or [PAD] token (specialTokens.classification, separator, padding); ` +
-        'use a WordPiece tokenizer from @selfsup/data (trainWordPieceTokenizer).',
-    );
-  }
+  const { classification, separator, padding } = sequenceIds(specialTokens, caller);
   const kept = documents.filter((document) => document.length > 0);
   if (kept.length === 0) {
     throw new RangeError(

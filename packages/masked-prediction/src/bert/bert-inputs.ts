@@ -14,7 +14,8 @@ type SequenceIds = {
   readonly padding: number;
 };
 
-function sequenceIds(specialTokens: SpecialTokenIdsV1, caller: string): SequenceIds {
+/** The [CLS], [SEP] and [PAD] ids of `specialTokens`, or an error naming `caller` and the fix. */
+export function sequenceIds(specialTokens: SpecialTokenIdsV1, caller: string): SequenceIds {
   const { classification, separator, padding } = specialTokens;
   if (classification === undefined || separator === undefined || padding === undefined) {
     throw new Error(
@@ -25,7 +26,8 @@ function sequenceIds(specialTokens: SpecialTokenIdsV1, caller: string): Sequence
   return { classification, separator, padding };
 }
 
-function checkLength(value: number, name: string, caller: string, minimum: number): void {
+/** Throws unless `value` is an integer ≥ `minimum`, naming `caller` and the option. */
+export function checkLength(value: number, name: string, caller: string, minimum: number): void {
   if (!(Number.isInteger(value) && value >= minimum)) {
     throw new RangeError(`${caller}: ${name} must be an integer ≥ ${minimum}, got ${value}.`);
   }
