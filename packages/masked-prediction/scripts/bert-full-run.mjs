@@ -409,7 +409,10 @@ let taskAdaptive = null;
 if (settings.taskAdaptiveSteps > 0) {
   const broadFillMask = heldOutFillMask().evaluation;
   const bodies = settings.smoke ? spamBodies.slice(0, 300) : spamBodies;
-  const documents = bodies.map((body) => Int32Array.from(tokenizer.encode(body)));
+  // The bodies close the corpus, so their ids are already in streamParts (minus each [SEP]).
+  const documents = streamParts
+    .slice(corpus.length - bodies.length)
+    .map((part) => Int32Array.from(part.slice(0, -1)));
   const directory = `${settings.runDirectory}-task-adaptive`;
   mkdirSync(directory, { recursive: true });
   saveTokenizer(tokenizer, join(directory, 'tokenizer.json'));
