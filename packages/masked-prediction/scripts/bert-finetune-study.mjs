@@ -15,7 +15,8 @@
 // (pretrained encoder in full finetuning: 0.1), --linear-probe-first N (0: off; N > 0: the pretrained
 // full finetuning starts from a linear probe trained up to N epochs, LP-FT), --epochs N (40), --batch-size N (16), --patience N (5),
 // --monitor loss|accuracy (loss), --minimum-steps N (150), --truncation head|head-and-tail (head: how a
-// message longer than the sequence is cut; head-and-tail keeps its first quarter and its end, Sun et al. 2019), --out FILE
+// message longer than the sequence is cut; head-and-tail keeps its first quarter and its end, Sun et al. 2019),
+// --windows N (1: a message fills up to N sequences, read by core's windowed encoder, the mean of their features), --out FILE
 // (results/bert-finetune-<split>-<time>.json), --smoke (every 12th pool and 6th scored message, 2 epochs), --quiet.
 // The package build defaults to ../dist/index.js; SELFSUP_MASKED_PREDICTION_DIST overrides it.
 import os from 'node:os';
@@ -31,6 +32,7 @@ import {
   finetuningCopy,
   spamHamRecipe,
   spamHamSets,
+  windowedReader,
   writeJsonAtomically,
 } from './bert-spam-ham.mjs';
 
@@ -44,7 +46,7 @@ const usage =
   'usage: node scripts/bert-finetune-study.mjs --run DIR [--split validation|test] ' +
   '[--rows pretrained-full,pretrained-probe,scratch] [--labels 100] [--seeds 0,1,2,3,4] [--learning-rate 1e-3] ' +
   '[--encoder-learning-rate-multiplier 0.1] [--linear-probe-first 0] [--epochs 40] [--batch-size 16] [--patience 5] [--monitor loss] ' +
-  '[--minimum-steps 150] [--truncation head] [--out FILE] [--smoke] [--quiet]';
+  '[--minimum-steps 150] [--truncation head] [--windows 1] [--out FILE] [--smoke] [--quiet]';
 const allRows = ['pretrained-full', 'pretrained-probe', 'scratch'];
 
 function parseFlags() {
@@ -68,6 +70,7 @@ function parseFlags() {
         patience: { type: 'string', default: '5' },
         monitor: { type: 'string', default: 'loss' },
         truncation: { type: 'string', default: 'head' },
+        windows: { type: 'string', default: '1' },
         'minimum-steps': { type: 'string', default: String(spamHamRecipe.minimumSteps) },
         out: { type: 'string' },
         smoke: { type: 'boolean', default: false },
@@ -130,6 +133,7 @@ function parseFlags() {
     patience: integer('patience', 1),
     monitor: values.monitor,
     truncation: values.truncation,
+    windows: integer('windows', 1),
     minimumSteps: integer('minimum-steps', 0),
     out: resolve(
       values.out ??
@@ -170,6 +174,7 @@ const sets = spamHamSets(spam, tokenizer, {
   sequenceLength: encoderSettings.maxLength,
   split: settings.split,
   truncation: settings.truncation,
+  windows: settings.windows,
   smoke: settings.smoke,
 });
 const pretrainedModes = [
@@ -180,12 +185,17 @@ const runners = [
   ...(pretrainedModes.length === 0
     ? []
     : [
-        balancedRunner('pretrained', () => finetuningCopy(bert.encoder), pretrainedModes, {
-          encoderLearningRateMultiplier: settings.encoderLearningRateMultiplier,
-          ...(settings.linearProbeFirst === 0
-            ? {}
-            : { linearProbeFirst: { epochs: settings.linearProbeFirst } }),
-        }),
+        balancedRunner(
+          'pretrained',
+          () => windowedReader(finetuningCopy(bert.encoder), settings.windows),
+          pretrainedModes,
+          {
+            encoderLearningRateMultiplier: settings.encoderLearningRateMultiplier,
+            ...(settings.linearProbeFirst === 0
+              ? {}
+              : { linearProbeFirst: { epochs: settings.linearProbeFirst } }),
+          },
+        ),
       ]),
   ...(settings.rows.includes('scratch')
     ? [
@@ -193,11 +203,14 @@ const runners = [
           'scratch',
           // The seeds of bert-full-run.mjs's scratch runner: the same models for the same seeds.
           (seed) =>
-            createTransformerEncoder({
-              ...encoderSettings,
-              dropout: spamHamRecipe.encoderDropout,
-              seed: 1000 + seed,
-            }),
+            windowedReader(
+              createTransformerEncoder({
+                ...encoderSettings,
+                dropout: spamHamRecipe.encoderDropout,
+                seed: 1000 + seed,
+              }),
+              settings.windows,
+            ),
           ['full'],
           {},
         ),

@@ -19,7 +19,8 @@
 // pretraining, Gururangan et al. 2020), --task-adaptive-learning-rate X (2e-4: the paper's 1e-4 is a
 // sixth of RoBERTa's peak; this is a fifth of ours), --task-adaptive-max-minutes M (10: its own budget),
 // --truncation head|head-and-tail (head: how a spam/ham message longer than the sequence is cut;
-// head-and-tail keeps its first quarter and its end, Sun et al. 2019), --labels N (100), --seeds a,b,c (0,1,2),
+// head-and-tail keeps its first quarter and its end, Sun et al. 2019), --windows N (1: a message fills up to N
+// sequences, read by core's windowed encoder, the mean of their features), --labels N (100), --seeds a,b,c (0,1,2),
 // --workers N (1: data-parallel worker threads for pretraining, see scripts/bert-workload.mjs),
 // --seed N (0: pretraining), --out FILE (results/bert-full-run.json, smoke: results/bert-smoke.json),
 // --run-directory DIR (runs/bert: each run writes <DIR>/<date>/ with its checkpoint and tokenizer.json), --smoke, --quiet, --help.
@@ -45,6 +46,7 @@ import {
   finetuningCopy,
   spamHamRecipe,
   spamHamSets,
+  windowedReader,
   writeJsonAtomically,
 } from './bert-spam-ham.mjs';
 
@@ -66,7 +68,7 @@ const {
 const usage =
   'usage: node scripts/bert-full-run.mjs [--max-minutes 45] [--steps N] [--planned-steps N] [--vocabulary-size 6000] [--batch-size 16] ' +
   '[--sequence-length 128] [--learning-rate 1e-3] [--pretraining-dropout 0.1] ' +
-  '[--task-adaptive-steps 0] [--task-adaptive-learning-rate 2e-4] [--task-adaptive-max-minutes 10] [--truncation head] [--labels 100] [--seeds 0,1,2] [--seed 0] [--workers 1] [--out FILE] ' +
+  '[--task-adaptive-steps 0] [--task-adaptive-learning-rate 2e-4] [--task-adaptive-max-minutes 10] [--truncation head] [--windows 1] [--labels 100] [--seeds 0,1,2] [--seed 0] [--workers 1] [--out FILE] ' +
   '[--run-directory runs/bert] [--smoke] [--quiet]';
 
 function parseFlags() {
@@ -86,6 +88,7 @@ function parseFlags() {
         'task-adaptive-learning-rate': { type: 'string', default: '2e-4' },
         'task-adaptive-max-minutes': { type: 'string', default: '10' },
         truncation: { type: 'string', default: 'head' },
+        windows: { type: 'string' },
         labels: { type: 'string', default: '100' },
         seeds: { type: 'string', default: '0,1,2' },
         seed: { type: 'string', default: '0' },
@@ -148,6 +151,7 @@ function parseFlags() {
         fail(`--truncation must be 'head' or 'head-and-tail', got '${values.truncation}'.`);
       return values.truncation;
     })(),
+    windows: integer('windows', 1, 1),
     labels: integer('labels', 100, 2),
     seeds,
     seed: integer('seed', 0, 0),
@@ -462,6 +466,7 @@ const sets = spamHamSets(spam, tokenizer, {
   encodeBertInputs,
   sequenceLength: settings.sequenceLength,
   truncation: settings.truncation,
+  windows: settings.windows,
   smoke: settings.smoke,
 });
 const { pool, test } = sets;
@@ -473,17 +478,23 @@ const efficiency = await labelEfficiency({
   seeds: settings.seeds,
   numClasses: 2,
   runners: [
-    balancedRunner('pretrained', () => finetuningCopy(bert.encoder), ['linear-probe', 'full'], {
-      encoderLearningRateMultiplier: spamHamRecipe.pretrainedEncoderLearningRateMultiplier,
-    }),
+    balancedRunner(
+      'pretrained',
+      () => windowedReader(finetuningCopy(bert.encoder), settings.windows),
+      ['linear-probe', 'full'],
+      { encoderLearningRateMultiplier: spamHamRecipe.pretrainedEncoderLearningRateMultiplier },
+    ),
     balancedRunner(
       'scratch',
       (seed) =>
-        createBertEncoder({
-          ...encoderOptions,
-          dropout: spamHamRecipe.encoderDropout,
-          seed: 1000 + seed,
-        }),
+        windowedReader(
+          createBertEncoder({
+            ...encoderOptions,
+            dropout: spamHamRecipe.encoderDropout,
+            seed: 1000 + seed,
+          }),
+          settings.windows,
+        ),
       ['full'],
       {},
     ),
@@ -582,6 +593,7 @@ const report = {
     labels: settings.labels,
     seeds: settings.seeds,
     truncation: settings.truncation,
+    windows: settings.windows,
     metric: 'balanced accuracy (mean per-class recall) on the SpamAssassin test split',
     summary: efficiency.summary,
     rows: efficiency.rows,

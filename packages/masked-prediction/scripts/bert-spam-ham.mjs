@@ -3,7 +3,13 @@
 // the finetuning recipe the acceptance runs use, and the atomic write of their JSON reports.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createEncoder, evaluate, finetune, stratifiedSplit } from '@selfsup/core';
+import {
+  createEncoder,
+  createWindowedEncoder,
+  evaluate,
+  finetune,
+  stratifiedSplit,
+} from '@selfsup/core';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -37,7 +43,8 @@ const selectionSplitSeed = 20261130;
  * @param tokenizer the run's WordPiece tokenizer.
  * @param options `encodeBertInputs` (from the package build), `sequenceLength`, `split`, `truncation`
  *   ('head', or 'head-and-tail': how a long message is cut) and `smoke` (every 12th training and
- *   every 6th scored message).
+ *   every 6th scored message), `windows` (1: how many sequences of a long message are read, see
+ *   {@link windowedReader}).
  * @returns `{ pool, test, description }`; dispose `pool.inputs` and `test.inputs`.
  */
 export function spamHamSets(spam, tokenizer, options) {
@@ -46,6 +53,7 @@ export function spamHamSets(spam, tokenizer, options) {
     sequenceLength,
     split = 'test',
     truncation = 'head',
+    windows = 1,
     smoke = false,
   } = options;
   if (split !== 'test' && split !== 'validation') {
@@ -71,7 +79,7 @@ export function spamHamSets(spam, tokenizer, options) {
     inputs: encodeBertInputs(
       tokenizer,
       messages.map((message) => message.body),
-      { maxLength: sequenceLength, truncation },
+      { maxLength: sequenceLength, truncation, windows },
     ),
     labels: messages.map((message) => message.label),
   });
@@ -81,6 +89,7 @@ export function spamHamSets(spam, tokenizer, options) {
     description: {
       split,
       truncation,
+      windows,
       scored:
         split === 'test'
           ? 'SpamAssassin test split'
@@ -102,6 +111,21 @@ export function finetuningCopy(encoder) {
   const copy = createEncoder({ ...encoder.getConfig(), dropout: spamHamRecipe.encoderDropout });
   copy.model.setWeights(encoder.model.getWeights());
   return copy;
+}
+
+/**
+ * The encoder that reads a spam/ham input: the BERT encoder itself for one window, or core's
+ * windowed encoder (the mean of the features of each 128-token window of the message, Pappagari et
+ * al. 2019) for `windows` > 1, as `spamHamSets({ windows })` lays the messages out.
+ *
+ * @param encoder a BERT encoder (owned by the result).
+ * @param windows windows per message.
+ * @returns the encoder to finetune; the caller disposes it.
+ */
+export function windowedReader(encoder, windows) {
+  if (windows === 1) return encoder;
+  const { maxLength, paddingId } = encoder.getConfig();
+  return createWindowedEncoder(encoder, { windows, windowLength: maxLength, paddingId });
 }
 
 /**

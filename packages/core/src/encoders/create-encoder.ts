@@ -9,6 +9,11 @@ import { MlpEncoder, mlpEncoderType } from './mlp-encoder';
 import { ResNetEncoder, resNetEncoderType } from './res-net-encoder';
 import { TransformerEncoder, transformerEncoderType } from './transformer-encoder';
 import { VitEncoder, vitEncoderType } from './vit-encoder';
+import {
+  WindowedEncoder,
+  type WindowedEncoderOptions,
+  windowedEncoderType,
+} from './windowed-encoder';
 
 /** How to build an encoder type from its config, and how to wrap a loaded model of it. */
 export type EncoderFactory = {
@@ -58,10 +63,39 @@ function withoutType<Options>(config: EncoderConfigV1): Options {
   return options as Options;
 }
 
+/** The windowed encoder's factory: its config nests the window encoder's, built with the same table. */
+function windowedFactory(extra: Readonly<Record<string, EncoderFactory>>): EncoderFactory {
+  const parts = (config: EncoderConfigV1) => {
+    const { type: _type, encoder, ...options } = config;
+    if (typeof encoder !== 'object' || encoder === null || Array.isArray(encoder)) {
+      throw new Error(
+        `A '${windowedEncoderType}' encoder config needs the window encoder's config under \`encoder\` (as getConfig() writes it).`,
+      );
+    }
+    // The constructor validates the options and names any bad one.
+    return { inner: encoder as EncoderConfigV1, options: options as WindowedEncoderOptions };
+  };
+  return {
+    create: (config) => {
+      const { inner, options } = parts(config);
+      return new WindowedEncoder(factoryOf(inner.type, extra).create(inner), options);
+    },
+    fromModel: (model, config) => {
+      const { inner, options } = parts(config);
+      return new WindowedEncoder(factoryOf(inner.type, extra).fromModel(model, inner), options);
+    },
+  };
+}
+
 function factoryOf(type: string, extra: Readonly<Record<string, EncoderFactory>>): EncoderFactory {
+  if (type === windowedEncoderType && extra[type] === undefined) return windowedFactory(extra);
   const factory = extra[type] ?? builtInEncoders[type];
   if (!factory) {
-    const known = [...Object.keys(builtInEncoders), ...Object.keys(extra)].join(', ');
+    const known = [
+      ...Object.keys(builtInEncoders),
+      windowedEncoderType,
+      ...Object.keys(extra),
+    ].join(', ');
     throw new Error(
       `Unknown encoder type '${type}'. Known types: ${known}. For your own encoder, pass its factory in \`encoders: { '${type}': { create, fromModel } }\`.`,
     );

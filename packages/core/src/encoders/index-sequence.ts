@@ -27,3 +27,10 @@ export {
   vitEncoderType,
   vitPoolings,
 } from './vit-encoder';
+export type { WindowedEncoderOptions } from './windowed-encoder';
+export {
+  createWindowedEncoder,
+  WindowedEncoder,
+  windowedEncoderOptionsSchema,
+  windowedEncoderType,
+} from './windowed-encoder';

@@ -69,6 +69,57 @@ describe('BERT inputs', () => {
     ).toThrow(/headFraction must be in \[0, 1\]/);
   });
 
+  it('encodeBertInputs with windows lays a long text out as consecutive sequences', () => {
+    const { classification, separator, padding } = tokenizer.specialTokens;
+    const text = 'we the people establish justice '.repeat(4);
+    const all = tokenizer.encode(text);
+    expect(all.length).toBeGreaterThan(16);
+    const inputs = encodeBertInputs(tokenizer, [text, 'we the people', ''], {
+      maxLength: 10,
+      windows: 3,
+    });
+    expect(inputs.shape).toEqual([3, 30]);
+    const [long, short, empty] = inputs.arraySync();
+    inputs.dispose();
+    const window = (tokens: readonly number[]) => [
+      classification,
+      ...tokens,
+      separator,
+      ...new Array(8 - tokens.length).fill(padding),
+    ];
+    // 8 text tokens per window, 24 kept.
+    expect(long).toEqual([
+      ...window(all.slice(0, 8)),
+      ...window(all.slice(8, 16)),
+      ...window(all.slice(16, 24)),
+    ]);
+    const emptyWindow = new Array(10).fill(padding);
+    expect(short).toEqual([
+      ...window(tokenizer.encode('we the people')),
+      ...emptyWindow,
+      ...emptyWindow,
+    ]);
+    expect(empty).toEqual([...window([]), ...emptyWindow, ...emptyWindow]);
+    // head-and-tail cuts the whole budget of 24 tokens: 6 from the start, 18 from the end.
+    const longer = `${text}${'form a more perfect union '.repeat(4)}`;
+    const ids = tokenizer.encode(longer);
+    const cut = encodeBertInputs(tokenizer, [longer], {
+      maxLength: 10,
+      windows: 3,
+      truncation: 'head-and-tail',
+    });
+    const kept = [...ids.slice(0, 6), ...ids.slice(-18)];
+    expect(cut.arraySync()[0]).toEqual([
+      ...window(kept.slice(0, 8)),
+      ...window(kept.slice(8, 16)),
+      ...window(kept.slice(16, 24)),
+    ]);
+    cut.dispose();
+    expect(() => encodeBertInputs(tokenizer, [text], { windows: 0 })).toThrow(
+      /windows must be an integer ≥ 1/,
+    );
+  });
+
   it('bertSequenceSource yields [CLS] window [SEP] batches that resume exactly', () => {
     const ids = Int32Array.from({ length: 200 }, (_, index) => 10 + (index % 50));
     const source = bertSequenceSource(ids, {

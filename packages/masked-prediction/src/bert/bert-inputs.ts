@@ -46,17 +46,24 @@ export type EncodeBertInputsOptions = {
   readonly truncation?: 'head' | 'head-and-tail';
   /** Share of the kept tokens taken from the text's start under `'head-and-tail'` (the paper: 128 of 510). @default 0.25 */
   readonly headFraction?: number;
+  /**
+   * Windows per text `W`: up to `W·(maxLength − 2)` tokens are kept (cut by `truncation`) and
+   * written as `W` consecutive sequences `[CLS] chunk [SEP] [PAD]…` of `maxLength` ids each, for
+   * core's `createWindowedEncoder`; windows past the text's end are all padding (empty). @default 1
+   */
+  readonly windows?: number;
 };
 
 /**
  * Turns texts into BERT inputs for finetuning and features: `[CLS] tokens… [SEP]` then [PAD] up
  * to `maxLength`, cutting a text's tokens after the first `maxLength − 2` (as BERT's classifiers),
- * or keeping its head and its tail (`truncation: 'head-and-tail'`).
+ * or keeping its head and its tail (`truncation: 'head-and-tail'`). With `windows: W`, a long text
+ * fills up to `W` such sequences side by side (read them with core's `createWindowedEncoder`).
  *
  * @param tokenizer a `TokenizerV1` with [CLS], [SEP] and [PAD] (e.g. WordPiece from `@selfsup/data`)
  * @param texts the texts
- * @param options `maxLength` (default 128), `truncation` ('head'), `headFraction` (0.25)
- * @returns `[texts.length, maxLength]` int32 ids; dispose it
+ * @param options `maxLength` (default 128), `truncation` ('head'), `headFraction` (0.25), `windows` (1)
+ * @returns `[texts.length, windows·maxLength]` int32 ids; dispose it
  * @example const inputs = encodeBertInputs(tokenizer, ['win money now', 'see you at lunch'], { maxLength: 64 });
  */
 export function encodeBertInputs(
@@ -65,8 +72,9 @@ export function encodeBertInputs(
   options: EncodeBertInputsOptions = {},
 ): tf.Tensor2D {
   const caller = 'encodeBertInputs';
-  const { maxLength = 128, truncation = 'head', headFraction = 0.25 } = options;
+  const { maxLength = 128, truncation = 'head', headFraction = 0.25, windows = 1 } = options;
   checkLength(maxLength, 'maxLength', caller, 3);
+  checkLength(windows, 'windows', caller, 1);
   if (truncation !== 'head' && truncation !== 'head-and-tail') {
     throw new RangeError(
       `${caller}: truncation must be 'head' or 'head-and-tail', got '${String(truncation)}'.`,
@@ -76,9 +84,11 @@ export function encodeBertInputs(
     throw new RangeError(`${caller}: headFraction must be in [0, 1], got ${headFraction}.`);
   }
   const { classification, separator, padding } = sequenceIds(tokenizer.specialTokens, caller);
-  const kept = maxLength - 2;
+  const chunk = maxLength - 2;
+  const kept = windows * chunk;
   const headLength = Math.round(kept * headFraction);
-  const ids = new Int32Array(texts.length * maxLength).fill(padding);
+  const rowLength = windows * maxLength;
+  const ids = new Int32Array(texts.length * rowLength).fill(padding);
   texts.forEach((text, row) => {
     if (typeof text !== 'string') throw new TypeError(`${caller}: text ${row} is not a string.`);
     const all = tokenizer.encode(text);
@@ -86,12 +96,16 @@ export function encodeBertInputs(
       truncation === 'head' || all.length <= kept
         ? all.slice(0, kept)
         : [...all.slice(0, headLength), ...all.slice(all.length - (kept - headLength))];
-    const offset = row * maxLength;
-    ids[offset] = classification;
-    ids.set(tokens, offset + 1);
-    ids[offset + 1 + tokens.length] = separator;
+    // Window 0 always holds [CLS] [SEP] (an empty text too); later ones only when tokens are left.
+    for (let start = 0; start === 0 || start < tokens.length; start += chunk) {
+      const part = tokens.slice(start, start + chunk);
+      const offset = row * rowLength + (start / chunk) * maxLength;
+      ids[offset] = classification;
+      ids.set(part, offset + 1);
+      ids[offset + 1 + part.length] = separator;
+    }
   });
-  return tf.tensor2d(ids, [texts.length, maxLength], 'int32');
+  return tf.tensor2d(ids, [texts.length, rowLength], 'int32');
 }
 
 /** Options of {@link bertSequenceSource}. */
