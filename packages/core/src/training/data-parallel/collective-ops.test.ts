@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/init-backend';
 import { expectNoTensorLeak } from '../../test/expect-no-tensor-leak';
 import { buildWorkerBundle, type WorkerBundle } from './__fixtures__/build-worker-bundle';
-import { coupledGatherLoss, rankValues, reducedSumLoss } from './__fixtures__/collective-checks';
+import {
+  coupledGatherLoss,
+  rankValues,
+  reducedSumLoss,
+  type sharedReduceCheck,
+} from './__fixtures__/collective-checks';
 import { allGather, allReduceSum } from './collective-ops';
 import { DataParallelPool } from './data-parallel-pool';
 import { createExchangeBuffers, SharedMemoryGroup } from './shared-memory-group';
@@ -76,6 +81,44 @@ describe('SharedMemoryGroup', () => {
     expect(() => group.allReduceSum(new Float32Array(3), new Float32Array(2))).toThrow(
       /output holds 2 values, the input 3/,
     );
+  });
+});
+
+describe('SharedMemoryGroup.allReduceShared', () => {
+  it('averages the leading values and sums the rest with one worker, and checks its arguments', () => {
+    const group = new SharedMemoryGroup(createExchangeBuffers(1, 8), 0, 1);
+    const result = group.allReduceShared(4, (slot) => slot.set([1, 2, 3, 4]), 2);
+    expect(Array.from(result)).toEqual([1, 2, 3, 4]);
+    expect(result.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(() => group.allReduceShared(9, () => {})).toThrow(/exceeds the exchange capacity of 8/);
+    expect(() => group.allReduceShared(4, () => {}, 5)).toThrow(
+      /meanLength must be an integer in \[0, 4\]/,
+    );
+  });
+
+  it('across 2 and 3 workers equals allReduceSum then the division, bit for bit, on every rank', async () => {
+    const length = 1001; // not a multiple of the group size: uneven shares
+    const check = async (target: DataParallelPool) => {
+      const results = await target.call<ReturnType<typeof sharedReduceCheck>>(
+        bundle.moduleUrl('collective-checks'),
+        'sharedReduceCheck',
+        { length, meanLength: 700 },
+      );
+      for (const result of results) {
+        expect(result.shared).toEqual(result.reference);
+        expect(result.shared).toEqual(results[0]?.shared);
+      }
+      // The mean part is divided, the rest is a sum: the three rounds differ, the ranks agree.
+      expect(results[0]?.shared[0]?.length).toBe(length);
+      expect(results[0]?.shared[0]).not.toEqual(results[0]?.shared[1]);
+    };
+    await check(pool);
+    const three = await DataParallelPool.start({ workers: 3, workerEntry: bundle.workerEntry });
+    try {
+      await check(three);
+    } finally {
+      await three.close();
+    }
   });
 });
 

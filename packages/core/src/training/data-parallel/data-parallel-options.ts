@@ -85,7 +85,7 @@ export type DataParallelStepResult = {
   readonly learningRate: number;
   /** Slowest worker's time in forward + backward, in ms. */
   readonly computeMilliseconds: number;
-  /** Slowest worker's time in the gradient all-reduce (including waiting for the others), in ms. */
+  /** Slowest worker's time in the gradient all-reduce (copying its gradients into shared memory, waiting for the others, reducing), in ms. */
   readonly exchangeMilliseconds: number;
   /** Slowest worker's time in clipping + optimizer update, in ms. */
   readonly updateMilliseconds: number;

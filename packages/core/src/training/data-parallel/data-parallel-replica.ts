@@ -28,23 +28,14 @@ export type ReplicaStepResult = {
 };
 
 /**
- * `values[i] /= divisor` for every i. A small top-level function on purpose: V8 optimizes it after
- * a few calls, while the same loop inlined in the step's closures ran up to 30 ms per step for
- * 445k values (measured in the SimCLR bench step, 2 workers) instead of under 1 ms.
- */
-function divideInPlace(values: Float32Array, divisor: number): void {
-  for (let index = 0; index < values.length; index++)
-    values[index] = (values[index] as number) / divisor;
-}
-
-/**
  * One worker's replica of a data-parallel run: the objective, its optimizer and schedule, and the
  * step that all-reduces gradients through the group.
  *
  * The step mirrors `pretrain()`'s (accumulation 1): `tf.variableGrads` of `doLoss` on the worker's
  * shard with the step context `{ step, seed: deriveSeed(seed, step) }`; then one all-reduce of
- * `[gradients…, presence flags, loss, metrics]`; the average over workers (the mean of equal
- * shards' mean gradients is the whole batch's gradient); the global norm, the clip, the
+ * `[gradients…, presence flags, loss, metrics]` straight from the tensors' memory
+ * (`allReduceShared`: each worker reduces its share), which averages the gradients over workers
+ * (the mean of equal shards' mean gradients is the whole batch's gradient); the global norm, the clip, the
  * non-finite check (a non-finite loss or norm skips the update and returns `updated: false`), the
  * optimizer update with the scheduled rate, and `doAfterStep`. Every rank
  * computes the same sums in the same order, so replicas stay bit-identical without broadcasting
@@ -59,9 +50,6 @@ export class DataParallelReplica {
   private readonly schedule: (step: number) => number;
   private readonly offsets: number[];
   private readonly gradientSize: number;
-  /** The step's exchange buffers, reused while their length fits (see {@link copyTensorValues}). */
-  private packed = new Float32Array(0);
-  private summed = new Float32Array(0);
 
   /**
    * @param objective the replica's objective (owned: disposed with the replica).
@@ -135,38 +123,41 @@ export class DataParallelReplica {
     } = objectiveGradients(objective, batch, context, variables);
     const metricNames = Object.keys(kept).sort();
     const exchangeLength = this.gradientSize + parameters.length + 1 + metricNames.length;
-    if (this.packed.length !== exchangeLength) {
-      this.packed = new Float32Array(exchangeLength);
-      this.summed = new Float32Array(exchangeLength);
-    }
-    const packed = this.packed;
+    const computed = performance.now();
+    let summed: Float32Array;
     try {
-      parameters.forEach((parameter, index) => {
-        const gradient = grads[parameter.variable.name];
-        const offset = this.offsets[index] as number;
-        if (gradient === undefined) {
-          packed.fill(0, offset, offset + parameter.variable.size);
-          packed[this.gradientSize + index] = 0;
-          return;
-        }
-        copyTensorValues(gradient, packed, offset);
-        packed[this.gradientSize + index] = 1;
-      });
-      packed[this.gradientSize + parameters.length] = value.dataSync()[0] as number;
-      metricNames.forEach((name, index) => {
-        packed[this.gradientSize + parameters.length + 1 + index] = (
-          kept[name] as tf.Scalar
-        ).dataSync()[0] as number;
-      });
+      // Each gradient goes from the tensor's memory straight into this worker's shared slot.
+      summed = group.allReduceShared(
+        exchangeLength,
+        (slot) => {
+          parameters.forEach((parameter, index) => {
+            const gradient = grads[parameter.variable.name];
+            const offset = this.offsets[index] as number;
+            if (gradient === undefined) {
+              slot.fill(0, offset, offset + parameter.variable.size);
+              slot[this.gradientSize + index] = 0;
+              return;
+            }
+            copyTensorValues(gradient, slot, offset);
+            slot[this.gradientSize + index] = 1;
+          });
+          slot[this.gradientSize + parameters.length] = value.dataSync()[0] as number;
+          metricNames.forEach((name, index) => {
+            slot[this.gradientSize + parameters.length + 1 + index] = (
+              kept[name] as tf.Scalar
+            ).dataSync()[0] as number;
+          });
+        },
+        this.gradientSize,
+      );
     } finally {
       tf.dispose(grads);
       tf.dispose(value);
       tf.dispose(kept);
     }
-    const computed = performance.now();
-    const summed = group.allReduceSum(packed, this.summed);
     const exchanged = performance.now();
     const workers = group.size;
+    // The gradients arrive averaged; the flags, loss and metrics summed.
     const loss = (summed[this.gradientSize + parameters.length] as number) / workers;
     const metrics: Record<string, number> = {};
     metricNames.forEach((name, index) => {
@@ -174,7 +165,6 @@ export class DataParallelReplica {
         (summed[this.gradientSize + parameters.length + 1 + index] as number) / workers;
     });
     const learningRate = this.schedule(step);
-    if (workers > 1) divideInPlace(summed.subarray(0, this.gradientSize), workers);
     const { gradients, norm } = tf.tidy(() => {
       const averaged: Record<string, tf.Tensor> = {};
       parameters.forEach((parameter, index) => {

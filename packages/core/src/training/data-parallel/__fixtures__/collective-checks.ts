@@ -101,3 +101,35 @@ export function replicaStepLeakCheck(
   replica.dispose();
   return { before, after };
 }
+
+type SharedReduceOptions = { readonly length: number; readonly meanLength: number };
+
+/**
+ * Worker side: {@link SharedMemoryGroup.allReduceShared} of rank-specific values (with a wide
+ * range of magnitudes, so that float32 rounding shows) next to {@link SharedMemoryGroup.allReduceSum}
+ * of the same values followed by the division, three times in a row (the result region is reused).
+ */
+export function sharedReduceCheck(
+  options: SharedReduceOptions,
+  group: SharedMemoryGroup,
+): { shared: number[][]; reference: number[][] } {
+  const shared: number[][] = [];
+  const reference: number[][] = [];
+  for (let round = 0; round < 3; round++) {
+    const values = Float32Array.from(
+      { length: options.length },
+      (_, index) => Math.sin(0.37 * index + 1.9 * group.rank + round) * 10 ** ((index % 7) - 3),
+    );
+    const summed = group.allReduceSum(values);
+    for (let index = 0; index < options.meanLength; index++)
+      summed[index] = (summed[index] as number) / group.size;
+    reference.push(Array.from(summed));
+    const view = group.allReduceShared(
+      options.length,
+      (slot) => slot.set(values),
+      options.meanLength,
+    );
+    shared.push(Array.from(view));
+  }
+  return { shared, reference };
+}
