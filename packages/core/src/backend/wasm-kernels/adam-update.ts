@@ -4,6 +4,7 @@ import {
   add,
   constant,
   end,
+  float32Bits,
   forLoop,
   get,
   heapModuleBytes,
@@ -156,8 +157,6 @@ export const adamUpdateModule: (
 ) => ((...values: number[]) => void) | undefined = heapModuleLoader('adamUpdate', () =>
   heapModuleBytes('adamUpdate', 17, updateBody()),
 );
-
-const float32Bits = (value: number): number => new Int32Array(new Float32Array([value]).buffer)[0]!;
 
 /** The update in one SIMD pass (scalar float32 arithmetic for the last `count % 4` values). */
 function simdAdamUpdate(

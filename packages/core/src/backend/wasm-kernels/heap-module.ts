@@ -47,6 +47,18 @@ export function section(id: number, content: number[]): number[] {
 }
 
 // Opcodes shared by the heap modules (WebAssembly core spec and SIMD proposal, binary format).
+const bitsScratch = new Float32Array(1);
+const bitsView = new Int32Array(bitsScratch.buffer);
+
+/**
+ * The float32 bit pattern of `value` as an int32 (how the heap modules take float constants),
+ * through one shared scratch word: kernels call it per launch, so it must not allocate.
+ */
+export function float32Bits(value: number): number {
+  bitsScratch[0] = value;
+  return bitsView[0] as number;
+}
+
 export const i32 = 0x7f;
 export const v128 = 0x7b;
 export const get = (local: number): number[] => [0x20, ...unsigned(local)];

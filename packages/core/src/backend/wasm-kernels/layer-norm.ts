@@ -4,6 +4,7 @@ import {
   add,
   constant,
   end,
+  float32Bits,
   forLoop,
   get,
   heapModuleBytes,
@@ -383,7 +384,7 @@ export function layerNormKernel(args: KernelArguments): TensorInfo[] {
       offsetOf(backend, inverseStd),
       rows,
       size,
-      new Int32Array(new Float32Array([epsilon]).buffer)[0]!,
+      float32Bits(epsilon),
     );
   }
   return [y, normalized, inverseStd];
