@@ -103,7 +103,9 @@ export class DataParallelGroupError extends Error {
  * on float32 arrays through shared memory. Every worker must call the same collectives in the same
  * order (as replicas running the same program do); each blocks until all have arrived.
  *
- * Results are bit-identical on every rank: every worker sums the slots itself, in rank order.
+ * Results are bit-identical on every rank: the slots are summed in rank order, by every worker
+ * itself (`allReduceSum`) or, share by share, into one shared result that every worker reads
+ * (`allReduceShared`).
  * Blocking uses `Atomics.wait`, so a group lives in worker threads (never the main thread).
  */
 export class SharedMemoryGroup {
