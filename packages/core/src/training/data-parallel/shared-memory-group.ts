@@ -267,11 +267,11 @@ export class SharedMemoryGroup {
   }
 
   /**
-   * Writes this rank's `length` values into its slot (`values`, or what `write` puts there) and
-   * waits for all: returns the common length.
+   * Writes this rank's values into its slot (`source` itself, or the `source` values that `write`
+   * puts there) and waits for all: returns the common length.
    */
-  private publish(length: number | Float32Array, write?: (slot: Float32Array) => void): number {
-    const count = typeof length === 'number' ? length : length.length;
+  private publish(source: Float32Array | number, write?: (slot: Float32Array) => void): number {
+    const count = typeof source === 'number' ? source : source.length;
     if (count > this.capacity) {
       this.abort();
       throw new DataParallelGroupError(
@@ -281,8 +281,8 @@ export class SharedMemoryGroup {
     }
     const start = this.rank * this.capacity;
     try {
-      if (typeof length === 'number') write?.(this.slots.subarray(start, start + count));
-      else this.slots.set(length, start);
+      if (typeof source === 'number') write?.(this.slots.subarray(start, start + count));
+      else this.slots.set(source, start);
     } catch (error) {
       this.abort();
       throw error;
