@@ -27,8 +27,8 @@
 // classifier; as many again to test it), --seed N (0), --out FILE
 // (results/wavenet-synthetic-audio.json), --wav-dir DIR (results/wavenet-wavs), --smoke (tiny
 // settings; writes to the temporary folder unless --out/--wav-dir say otherwise), --workers N (1:
-// data-parallel worker threads for training, each with batch-size / N clips of every batch; see
-// scripts/wavenet-workload.mjs), --run-directory DIR (runs/wavenet: the trained model is saved as
+// data-parallel worker threads for training the WaveNet and the prior, each with batch-size / N
+// clips of every batch; see scripts/wavenet-workload.mjs and scripts/control-prior-workload.mjs), --run-directory DIR (runs/wavenet: the trained model is saved as
 // a checkpoint in DIR/<date>/ with run.json, its settings and training record), --from-run DIR
 // (skip training: restore that saved run and only choose the sampling, generate and score; model
 // and data flags come from its run.json), --controls (hierarchical mode: the WaveNet is also locally
@@ -38,6 +38,12 @@
 // block 250, batch 16, lr 3e-3 cosine, trained --prior-minutes M, 10, after the WaveNet, inside the
 // same 45 minutes) writes the track of every generated clip; the report adds `resynthesis`, the
 // WaveNet rendering real clips' tracks, which scores the renderer alone), --prior-temperature X (1),
+// --prior-hop N (64: samples per frame of the prior's tracks, a multiple of 64; a coarser track is a
+// shorter token sequence, read at 64 by upsampleControlTrack, and the report adds
+// `resynthesisAtPriorHop`, the renderer on real tracks at that hop), --track-hop N (64: the hop at
+// which the WaveNet's training tracks are analysed before upsampling to its 64-sample frames; equal
+// to --prior-hop, the renderer learns the tracks a prior of that hop writes), --prior-batch-size N (16); the
+// prior's sampling is constrained to well-formed tokens of its class (controlTokenConstraint),
 // --retrain-prior (with --from-run: keep that run's WaveNet, train a new prior for --prior-minutes,
 // at most what the WaveNet's training left of the 45 minutes, in a fresh run directory whose
 // run.json points at the WaveNet), --quiet. The report also scores the model as a classifier of
@@ -74,6 +80,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const {
   controlFeatureCount,
   controlFeatures,
+  controlTokenConstraint,
   controlTokens,
   controlTrackFromTokens,
   controlVocabularySize,
@@ -84,6 +91,7 @@ const {
   generate,
   generateWavenet,
   muLawEncode,
+  upsampleControlTrack,
   wavenetReceptiveField,
 } = await import(pathToFileURL(resolve(here, '../dist/index.js')).href);
 
@@ -94,12 +102,12 @@ const usage =
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
   '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--guidance 1 | 1,2,4,…] [--validation-per-class 5] [--event-crops] ' +
   '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] ' +
-  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--retrain-prior] [--smoke] [--quiet]';
+  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-batch-size 16] [--retrain-prior] [--smoke] [--quiet]';
 
 /** Samples per control frame of --controls (8 ms at 8 kHz: a 16 Hz tremolo spans ~8 frames). */
 const controlHop = 64;
 /** The control prior of --controls: a GPT over class-prompted control tokens of whole clips. */
-const priorSettings = { layers: 3, heads: 4, embeddingSize: 96, batchSize: 16, learningRate: 3e-3 };
+const priorSettings = { layers: 3, heads: 4, embeddingSize: 96, learningRate: 3e-3 };
 
 function fail(message) {
   console.error(`${message}\n${usage}`);
@@ -141,6 +149,9 @@ function parseFlags() {
         'prior-temperature': { type: 'string', default: '1' },
         'retrain-prior': { type: 'boolean', default: false },
         'prior-top-p': { type: 'string', default: '1' },
+        'prior-hop': { type: 'string', default: String(controlHop) },
+        'prior-batch-size': { type: 'string', default: '16' },
+        'track-hop': { type: 'string', default: String(controlHop) },
         smoke: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -223,10 +234,18 @@ function parseFlags() {
   );
   const workers = integer('workers', 1);
   const batchSize = integer('batch-size', 1);
-  if (batchSize % workers !== 0)
-    fail(
-      `--batch-size ${batchSize} does not split across --workers ${workers}: use a multiple of ${workers} (e.g. ${workers * Math.ceil(batchSize / workers)}).`,
-    );
+  const priorBatchSize = integer('prior-batch-size', 1);
+  for (const [name, size] of [
+    ['batch-size', batchSize],
+    ['prior-batch-size', priorBatchSize],
+  ])
+    if (size % workers !== 0)
+      fail(
+        `--${name} ${size} does not split across --workers ${workers}: use a multiple of ${workers} (e.g. ${workers * Math.ceil(size / workers)}).`,
+      );
+  for (const name of ['prior-hop', 'track-hop'])
+    if (Number(values[name]) % controlHop !== 0)
+      fail(`--${name} must be a multiple of ${controlHop}, got '${values[name]}'.`);
   const steps = values.steps === 'auto' ? 'auto' : Number(values.steps);
   if (steps !== 'auto' && !(Number.isInteger(steps) && steps >= 1))
     fail(`--steps must be 'auto' or a positive integer, got '${values.steps}'.`);
@@ -252,6 +271,9 @@ function parseFlags() {
       (value) => value > 0 && value <= 1,
       'a number in (0, 1] or a list of distinct ones',
     ),
+    priorHop: integer('prior-hop', controlHop),
+    priorBatchSize,
+    trackHop: integer('track-hop', controlHop),
     retrainPrior: values['retrain-prior'],
     retrainPriorMinutes:
       values['prior-minutes'] === undefined ? undefined : positive('prior-minutes'),
@@ -345,7 +367,7 @@ function loudWindowStart(samples, length, seed) {
  * ({@link loudWindowStart}). With `controls` (a locally conditioned model), each row also carries
  * its window's control features `[frames, 2]` (`controls` [B, frames, 2]).
  */
-function conditionalAudioSource(classes, batchSize, { crop, eventCrops, model }) {
+function conditionalAudioSource(classes, batchSize, { crop, eventCrops, model, trackHop }) {
   const length = eventCrops ? crop : clipLength;
   const withControls = model.controls > 0;
   const frames = Math.ceil(length / controlHop);
@@ -366,7 +388,7 @@ function conditionalAudioSource(classes, batchSize, { crop, eventCrops, model })
           const window = samples.subarray(start, start + length);
           audio.set(window, row * length);
           labels[row] = label;
-          if (withControls) controls.set(windowControls(window), row * frames * 2);
+          if (withControls) controls.set(windowControls(window, trackHop), row * frames * 2);
         }
         yield {
           audio: tf.tensor3d(audio, [batchSize, length, 1]),
@@ -378,9 +400,18 @@ function conditionalAudioSource(classes, batchSize, { crop, eventCrops, model })
   };
 }
 
-/** The control features of a window (its own control track, frames from its first sample). */
-function windowControls(window) {
-  return controlFeatures(extractControlTrack(window, { sampleRate, hop: controlHop }));
+/**
+ * The control features of a window (its own control track, frames from its first sample); with a
+ * coarser `hop`, the track analysed at that hop and read at the renderer's (what a prior of that hop
+ * could at best write).
+ */
+function windowControls(window, hop = controlHop) {
+  const track = extractControlTrack(window, { sampleRate, hop });
+  return controlFeatures(
+    hop === controlHop
+      ? track
+      : upsampleControlTrack(track, hop / controlHop, Math.ceil(window.length / controlHop)),
+  );
 }
 
 /**
@@ -388,8 +419,8 @@ function windowControls(window) {
  * is the class token and control track of a whole clip, syntheticAudioExample(deriveSeed(seed, 3,
  * p·B + j)) of a class drawn uniformly among the chosen ones (labels 0…K−1).
  */
-function controlTokenSource(classes, batchSize) {
-  const width = 1 + 2 * Math.ceil(clipLength / controlHop);
+function controlTokenSource(classes, batchSize, hop) {
+  const width = 1 + 2 * Math.ceil(clipLength / hop);
   return {
     specificationVersion: 'v1',
     *batches({ position, seed }) {
@@ -399,7 +430,7 @@ function controlTokenSource(classes, batchSize) {
           const exampleSeed = deriveSeed(seed, 3, batch * batchSize + row);
           const label = deriveSeed(exampleSeed, 7) % classes.length;
           const { samples } = syntheticAudioExample(exampleSeed, { sampleRate }, classes[label]);
-          const track = extractControlTrack(samples, { sampleRate, hop: controlHop });
+          const track = extractControlTrack(samples, { sampleRate, hop });
           tokens.set(controlTokens(track, label, classes.length), row * width);
         }
         yield tf.tensor2d(tokens, [batchSize, width], 'int32');
@@ -408,16 +439,37 @@ function controlTokenSource(classes, batchSize) {
   };
 }
 
-/** The control prior (a GPT from this package) for `classCount` classes. */
-function createControlPrior(classCount, seed) {
-  return createGpt({
+/** The GPT options of the control prior for `classCount` classes, frames of `hop` samples (JSON). */
+function controlPriorOptions(classCount, seed, hop) {
+  return {
     vocabularySize: controlVocabularySize(classCount),
-    blockSize: 2 * Math.ceil(clipLength / controlHop),
+    blockSize: 2 * Math.ceil(clipLength / hop),
     layers: priorSettings.layers,
     heads: priorSettings.heads,
     embeddingSize: priorSettings.embeddingSize,
     seed: seed + 7,
-  });
+  };
+}
+
+/** The control prior (a GPT from this package) for `classCount` classes, frames of `hop` samples. */
+function createControlPrior(classCount, seed, hop) {
+  return createGpt(controlPriorOptions(classCount, seed, hop));
+}
+
+/**
+ * --workers N for the prior: every worker thread builds the same GPT (scripts/control-prior-workload.mjs)
+ * and trains on its share of each batch; the GPT is not batch-coupled, so N workers compute what one does.
+ */
+function priorParallel(flags) {
+  if (flags.workers === 1) return {};
+  return {
+    workers: flags.workers,
+    workload: {
+      module: new URL('./control-prior-workload.mjs', import.meta.url).href,
+      exportName: 'createWorkerControlPrior',
+      options: controlPriorOptions(flags.classes.length, flags.seed, flags.priorHop),
+    },
+  };
 }
 
 /**
@@ -425,12 +477,14 @@ function createControlPrior(classCount, seed) {
  * as a checkpoint in `<runDirectory>/prior`; returns its training record.
  */
 async function trainControlPrior(flags, prior, log) {
-  const source = controlTokenSource(flags.classes, priorSettings.batchSize);
-  const probe = createControlPrior(flags.classes.length, flags.seed);
+  const source = controlTokenSource(flags.classes, flags.priorBatchSize, flags.priorHop);
+  const probe = createControlPrior(flags.classes.length, flags.seed, flags.priorHop);
   const times = [];
   let last = performance.now();
+  const parallel = priorParallel(flags);
   await pretrain(probe, source, {
-    steps: 6,
+    ...parallel,
+    steps: 8,
     learningRate: 1e-6,
     seed: flags.seed + 2000,
     onProgress: () => {
@@ -440,7 +494,7 @@ async function trainControlPrior(flags, prior, log) {
     },
   });
   probe.dispose();
-  const msPerStep = times.slice(2).sort((a, b) => a - b)[1];
+  const msPerStep = times.slice(3).sort((a, b) => a - b)[2];
   const seconds = flags.priorMinutes * 60;
   const steps = Math.max(1, Math.floor((seconds * 1000 * 0.95) / msPerStep));
   const controller = new AbortController();
@@ -449,6 +503,7 @@ async function trainControlPrior(flags, prior, log) {
   let stoppedBy = 'steps';
   try {
     await pretrain(prior, source, {
+      ...parallel,
       steps,
       learningRate: priorSettings.learningRate,
       warmupSteps: Math.min(100, Math.floor(steps / 10)),
@@ -471,7 +526,14 @@ async function trainControlPrior(flags, prior, log) {
   }
   const tail = history.slice(-20);
   return {
-    model: { ...priorSettings, vocabularySize: controlVocabularySize(flags.classes.length) },
+    model: {
+      ...priorSettings,
+      batchSize: flags.priorBatchSize,
+      workers: flags.workers,
+      hop: flags.priorHop,
+      blockSize: 2 * Math.ceil(clipLength / flags.priorHop),
+      vocabularySize: controlVocabularySize(flags.classes.length),
+    },
     steps: history.length,
     plannedSteps: steps,
     stoppedBy,
@@ -485,10 +547,12 @@ async function trainControlPrior(flags, prior, log) {
 
 /**
  * Control features for `classIds` (labels 0…K−1) drawn from the prior, one clip at a time (a class
- * token prompt, then 2 tokens per frame at `temperature`); counts tokens of the wrong kind.
+ * token prompt, then 2 tokens per frame of `hop` samples at `temperature`, constrained to
+ * well-formed tokens of the class), read at the renderer's hop; counts tokens of the wrong kind
+ * (none, with the constraint: the count checks it).
  */
-async function sampleControls(prior, classIds, { classCount, temperature, topP, seed }) {
-  const frames = Math.ceil(clipLength / controlHop);
+async function sampleControls(prior, classIds, { classCount, temperature, topP, seed, hop }) {
+  const frames = Math.ceil(clipLength / hop);
   let malformed = 0;
   const controls = [];
   for (const [clip, classId] of classIds.entries()) {
@@ -497,10 +561,17 @@ async function sampleControls(prior, classIds, { classCount, temperature, topP, 
       temperature,
       topP,
       seed: deriveSeed(seed, clip),
+      allowedTokens: controlTokenConstraint(classId, classCount),
     });
     const read = controlTrackFromTokens(ids, classCount, classId);
     malformed += read.malformed;
-    controls.push(controlFeatures(read.track));
+    controls.push(
+      controlFeatures(
+        hop === controlHop
+          ? read.track
+          : upsampleControlTrack(read.track, hop / controlHop, Math.ceil(clipLength / controlHop)),
+      ),
+    );
   }
   return { controls, malformedTokens: malformed, tokens: classIds.length * 2 * frames };
 }
@@ -576,7 +647,7 @@ async function trainSpectralClassifier(train, realTest, classCount, seed) {
  * smallest negative log-likelihood is the guess (a Bayes classifier with a uniform prior, the
  * generative model's own view of the class). Returns its accuracy and confusion matrix.
  */
-function likelihoodClassification(wavenet, clips, { crop, eventCrops, seed }) {
+function likelihoodClassification(wavenet, clips, { crop, eventCrops, seed, trackHop }) {
   const classCount = wavenet.settings.classes;
   const length = Math.min(crop, clips.samplesPerClip);
   const confusionMatrix = Array.from({ length: classCount }, () => new Array(classCount).fill(0));
@@ -598,7 +669,7 @@ function likelihoodClassification(wavenet, clips, { crop, eventCrops, seed }) {
       const controls =
         wavenet.settings.controls > 0
           ? wavenet
-              .upsampleControls(tf.tensor3d(windowControls(window), [1, frames, 2]))
+              .upsampleControls(tf.tensor3d(windowControls(window, trackHop), [1, frames, 2]))
               .slice([0, 0, 0], [1, length, 2])
               .tile([classCount, 1, 1])
           : undefined;
@@ -633,6 +704,7 @@ const savedSettingNames = [
   'seed',
   'maxMinutes',
   'priorMinutes',
+  'trackHop',
 ];
 
 /** Reads `<directory>/run.json` (written after training), with a message that names the fix. */
@@ -707,9 +779,12 @@ async function train(flags, objective, { wavenetOptions, parallel, grid, deadlin
   const generationEstimate = (probeGeneration.seconds / probeSamples) * flags.generateSamples;
   // The classifier: features of ~2 × classifierClips × K real clips + MLP training (~1 min at most).
   // Several sampling settings add one validation generation each (counted as a full one);
-  // --controls adds the resynthesis generation, the prior's training and its token sampling
-  // (~4 ms a token, 250 tokens a clip).
-  const generations = 1 + (grid.length > 1 ? grid.length : 0) + (withControls ? 1 : 0);
+  // --controls adds the resynthesis generation (two with a coarser --prior-hop), the prior's
+  // training and its token sampling (~4 ms a token, 250 tokens a clip at the finest hop).
+  const generations =
+    1 +
+    (grid.length > 1 ? grid.length : 0) +
+    (withControls ? (flags.priorHop === controlHop ? 1 : 2) : 0);
   const priorSeconds = flags.priorMinutes * 60;
   const priorClips =
     clipCount +
@@ -718,7 +793,9 @@ async function train(flags, objective, { wavenetOptions, parallel, grid, deadlin
     generationEstimate * generations * 1.15 +
     30 +
     0.05 * flags.classifierClips * flags.classes.length +
-    (withControls ? priorSeconds + priorClips * 250 * 0.004 : 0);
+    (withControls
+      ? priorSeconds + priorClips * 2 * Math.ceil(clipLength / flags.priorHop) * 0.004
+      : 0);
   // Training (WaveNet and prior together) never exceeds the issue's 45 minutes.
   const trainSeconds = Math.min(
     45 * 60 - priorSeconds,
@@ -796,7 +873,7 @@ async function train(flags, objective, { wavenetOptions, parallel, grid, deadlin
   const settings = Object.fromEntries(savedSettingNames.map((name) => [name, flags[name]]));
   let prior;
   if (withControls) {
-    prior = createControlPrior(flags.classes.length, flags.seed);
+    prior = createControlPrior(flags.classes.length, flags.seed, flags.priorHop);
     log(`training the control prior for ${flags.priorMinutes} min`);
     training.prior = await trainControlPrior(flags, prior, log);
     log(
@@ -820,7 +897,9 @@ async function restoreSavedRun(flags, objective, saved, log) {
   let prior;
   const training = { ...saved.training, restoredFrom: flags.fromRun };
   if (flags.model.controls > 0) {
-    prior = createControlPrior(flags.classes.length, flags.seed);
+    // A restored prior keeps its own hop (runs before --prior-hop wrote 64-sample frames).
+    if (!flags.retrainPrior) flags.priorHop = saved.training.prior?.model?.hop ?? controlHop;
+    prior = createControlPrior(flags.classes.length, flags.seed, flags.priorHop);
     if (flags.retrainPrior) {
       // The WaveNet's training time counts: WaveNet and prior stay inside the 45 minutes.
       const left = 45 - saved.training.seconds / 60;
@@ -848,7 +927,11 @@ async function restoreSavedRun(flags, objective, saved, log) {
 async function main() {
   const flags = parseFlags();
   const saved = flags.fromRun === undefined ? undefined : readSavedRun(flags.fromRun);
-  if (saved !== undefined) for (const name of savedSettingNames) flags[name] = saved.settings[name];
+  if (saved !== undefined) {
+    for (const name of savedSettingNames) flags[name] = saved.settings[name];
+    // Runs before --track-hop trained their WaveNet on 64-sample tracks.
+    flags.trackHop ??= controlHop;
+  }
   const started = performance.now();
   const deadline = started + flags.maxMinutes * 60_000;
   const log = (message) => {
@@ -907,7 +990,7 @@ async function main() {
   const likelihood = likelihoodClassification(
     objective.wavenet,
     realClips(flags.classes, flags.validationPerClass, deriveSeed(flags.seed, 14)),
-    { crop: flags.crop, eventCrops: flags.eventCrops, seed: flags.seed },
+    { crop: flags.crop, eventCrops: flags.eventCrops, seed: flags.seed, trackHop: flags.trackHop },
   );
   log(
     `the model as a classifier (argmax over classes of the likelihood of ${likelihood.clips} real clips' ` +
@@ -929,6 +1012,7 @@ async function main() {
         classCount: flags.classes.length,
         temperature: flags.priorTemperature,
         topP: sampling.priorTopP,
+        hop: flags.priorHop,
         seed: deriveSeed(seed, 5),
       });
       priorTokens = {
@@ -996,28 +1080,37 @@ async function main() {
     flags.perClass,
     deriveSeed(flags.seed, 99),
   );
-  // --controls: the renderer alone, on the control tracks of real clips (validationPerClass each).
+  // --controls: the renderer alone, on the control tracks of real clips (validationPerClass each),
+  // and, with a coarser --prior-hop, on those tracks analysed at the prior's hop.
   let resynthesis;
+  let resynthesisAtPriorHop;
   if (prior !== undefined) {
     const real = realClips(flags.classes, flags.validationPerClass, deriveSeed(flags.seed, 15));
     // generateSet draws perClass clips of class 0, then of class 1, …: the real tracks in that order.
     const byClass = [...real.labels.keys()].sort((a, b) => real.labels[a] - real.labels[b]);
-    const realControls = byClass.map((clip) =>
-      windowControls(real.samples.subarray(clip * clipLength, (clip + 1) * clipLength)),
-    );
-    const { set } = await generateSet(
-      sampling,
-      flags.validationPerClass,
-      deriveSeed(flags.seed, 97),
-      realControls,
-    );
-    const report = await classifier.score(set);
-    resynthesis = {
-      clips: set.count,
-      matchRate: report.accuracy,
-      confusionMatrix: report.confusionMatrix,
+    const resynthesize = async (hop) => {
+      const realControls = byClass.map((clip) =>
+        windowControls(real.samples.subarray(clip * clipLength, (clip + 1) * clipLength), hop),
+      );
+      const { set } = await generateSet(
+        sampling,
+        flags.validationPerClass,
+        deriveSeed(flags.seed, 97),
+        realControls,
+      );
+      const report = await classifier.score(set);
+      log(
+        `resynthesis of real clips' control tracks (${hop}-sample frames): match ${(100 * report.accuracy).toFixed(1)}%`,
+      );
+      return {
+        clips: set.count,
+        matchRate: report.accuracy,
+        confusionMatrix: report.confusionMatrix,
+      };
     };
-    log(`resynthesis of real clips' control tracks: match ${(100 * report.accuracy).toFixed(1)}%`);
+    resynthesis = { hop: flags.trackHop, ...(await resynthesize(flags.trackHop)) };
+    if (flags.priorHop !== flags.trackHop)
+      resynthesisAtPriorHop = { hop: flags.priorHop, ...(await resynthesize(flags.priorHop)) };
     prior.dispose();
   }
   objective.dispose();
@@ -1106,9 +1199,10 @@ async function main() {
             priorTemperature: flags.priorTemperature,
             priorTopP: sampling.priorTopP,
             priorTopPs: flags.priorTopP,
-            priorSampling: priorTokens,
+            priorSampling: { ...priorTokens, constrained: true },
           },
           resynthesis,
+          ...(resynthesisAtPriorHop === undefined ? {} : { resynthesisAtPriorHop }),
         }
       : {}),
     match: {

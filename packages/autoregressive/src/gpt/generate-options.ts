@@ -36,6 +36,14 @@ export type GenerateOptions = {
   readonly contextShift?: number;
   /** Stops generation before the next token (finish reason `'aborted'`). */
   readonly signal?: AbortSignal;
+  /**
+   * Constrained decoding: the token ids allowed next, given the context so far (the prompt, then
+   * the generated ids), as Hugging Face's `prefix_allowed_tokens_fn`. Every other token's logit
+   * becomes `-Infinity` before the repetition penalty, temperature and filters, so a sequence
+   * that must follow a grammar (e.g. alternating token kinds) never leaves it. Return
+   * `undefined` to allow every token. @default every token
+   */
+  readonly allowedTokens?: (context: readonly number[]) => ArrayLike<number> | undefined;
 };
 
 /** {@link GenerateOptions} with the defaults filled in. */
@@ -50,6 +58,9 @@ export type GenerateSettings = {
   readonly useCache: boolean;
   readonly contextShift: number;
   readonly signal: AbortSignal | undefined;
+  readonly allowedTokens:
+    | ((context: readonly number[]) => ArrayLike<number> | undefined)
+    | undefined;
 };
 
 /** Why generation ended. */
@@ -98,6 +109,7 @@ export function resolveGenerateOptions(
     useCache = true,
     contextShift = Math.max(1, Math.floor(blockSize / 4)),
     signal,
+    allowedTokens,
   } = options;
   if (!Number.isInteger(contextShift) || contextShift < 1 || contextShift > blockSize) {
     throw new RangeError(
@@ -127,6 +139,11 @@ export function resolveGenerateOptions(
   }
   if (!Number.isInteger(seed))
     throw new RangeError(`generate: seed must be an integer, got ${seed}.`);
+  if (allowedTokens !== undefined && typeof allowedTokens !== 'function') {
+    throw new TypeError(
+      'generate: allowedTokens must be a function from the context ids to the allowed next ids.',
+    );
+  }
   stopSequences.forEach((sequence, index) => {
     if (!Array.isArray(sequence) || sequence.length === 0) {
       throw new RangeError(
@@ -146,6 +163,7 @@ export function resolveGenerateOptions(
     useCache,
     contextShift,
     signal,
+    allowedTokens,
   };
 }
 

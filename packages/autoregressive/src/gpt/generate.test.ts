@@ -92,6 +92,59 @@ describe('generate', () => {
     expect(streamed).toEqual(stopped.ids);
   });
 
+  it('constrained decoding: only allowedTokens come next, cached or not, and allowing all changes nothing', async () => {
+    // A grammar: odd ids after an even one and even ids after an odd one.
+    const alternate = (context: readonly number[]) =>
+      (context.at(-1) as number) % 2 === 0 ? [1, 3, 5, 7, 9, 11] : [0, 2, 4, 6, 8, 10, 12];
+    for (const options of [
+      { seed: 4 },
+      { seed: 6, topK: 2, repetitionPenalty: 1.5 },
+      { temperature: 0 },
+    ]) {
+      const free = await generate(gpt, prompt, { ...options, maxTokens: 16 });
+      const constrained = await generate(gpt, prompt, {
+        ...options,
+        maxTokens: 16,
+        allowedTokens: alternate,
+      });
+      const uncached = await generate(gpt, prompt, {
+        ...options,
+        maxTokens: 16,
+        allowedTokens: alternate,
+        useCache: false,
+      });
+      expect(constrained).toEqual(uncached);
+      const sequence = [...prompt, ...constrained.ids];
+      for (let index = prompt.length; index < sequence.length; index++) {
+        expect((sequence[index] as number) % 2).not.toBe((sequence[index - 1] as number) % 2);
+      }
+      // The random model breaks the grammar on its own; allowing every id is no constraint.
+      const freeSequence = [...prompt, ...free.ids];
+      expect(
+        freeSequence.some(
+          (id, index) =>
+            index >= prompt.length && id % 2 === (freeSequence[index - 1] as number) % 2,
+        ),
+      ).toBe(true);
+      const everything = Array.from({ length: 13 }, (_, id) => id);
+      expect(
+        await generate(gpt, prompt, { ...options, maxTokens: 16, allowedTokens: () => everything }),
+      ).toEqual(free);
+      expect(
+        await generate(gpt, prompt, { ...options, maxTokens: 16, allowedTokens: () => undefined }),
+      ).toEqual(free);
+    }
+    // One allowed id is forced, whatever the model prefers.
+    const forced = await generate(gpt, prompt, { seed: 1, maxTokens: 5, allowedTokens: () => [7] });
+    expect(forced.ids).toEqual([7, 7, 7, 7, 7]);
+    await expect(generate(gpt, prompt, { allowedTokens: () => [] })).rejects.toThrow(
+      /at least one id/,
+    );
+    await expect(generate(gpt, prompt, { allowedTokens: () => [13] })).rejects.toThrow(
+      /outside the vocabulary/,
+    );
+  });
+
   it('leaks no tensor when generating, streaming, breaking out early or aborting', async () => {
     await generate(gpt, prompt, { maxTokens: 2 }); // warm-up: builds each block's causal masks
     await expectNoTensorLeak(async () => {

@@ -13,6 +13,7 @@ import {
   argMaxOfLogits,
   filterTopK,
   filterTopP,
+  keepAllowedTokens,
   sampleFromProbabilities,
   softmaxOfLogits,
 } from './sampling-filters';
@@ -22,7 +23,7 @@ import { StopSequenceMatcher } from './stop-sequence-matcher';
 export type PromptIds = readonly number[] | Int32Array | Uint16Array;
 
 /**
- * Picks the next token from one row of logits: repetition penalty, then greedy arg-max
+ * Picks the next token from one row of logits: the allowed tokens, repetition penalty, then greedy arg-max
  * (temperature 0) or temperature → top-k → top-p → softmax → one seeded draw (the order of
  * Hugging Face's processors and warpers).
  */
@@ -32,10 +33,10 @@ function pickToken(
   settings: GenerateSettings,
   random: SeededRandom,
 ): number {
-  let row =
-    settings.repetitionPenalty === 1
-      ? logits
-      : applyRepetitionPenalty(logits, context, settings.repetitionPenalty);
+  const allowed = settings.allowedTokens?.(context);
+  let row = allowed === undefined ? logits : keepAllowedTokens(logits, allowed);
+  if (settings.repetitionPenalty !== 1)
+    row = applyRepetitionPenalty(row, context, settings.repetitionPenalty);
   if (settings.temperature === 0) return argMaxOfLogits(row);
   if (settings.temperature !== 1) row = row.map((value) => value / settings.temperature);
   if (settings.topK !== undefined) row = filterTopK(row, settings.topK);
@@ -86,7 +87,8 @@ function yieldToEventLoop(): Promise<void> {
  * token by token with a KV cache.
  *
  * Each step takes the next-token logits of the context window (the whole sequence while it fits
- * in `blockSize`, then a window that advances by `contextShift` tokens), applies CTRL's repetition
+ * in `blockSize`, then a window that advances by `contextShift` tokens), keeps only the
+ * `allowedTokens` of the context if that constraint is given, applies CTRL's repetition
  * penalty to every token already in the prompt or generated (positive logits ÷ θ, negative × θ),
  * then decodes greedily (`temperature: 0`) or samples from softmaxOfLogits(logits / temperature) after the
  * top-k and top-p filters, with one draw of core's `SeededRandom(seed)` per token. Generation ends

@@ -29,6 +29,7 @@ export {
   argMaxOfLogits,
   filterTopK,
   filterTopP,
+  keepAllowedTokens,
   sampleFromProbabilities,
   softmaxOfLogits,
 } from './sampling-filters';

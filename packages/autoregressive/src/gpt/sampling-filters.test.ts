@@ -5,6 +5,7 @@ import {
   argMaxOfLogits,
   filterTopK,
   filterTopP,
+  keepAllowedTokens,
   sampleFromProbabilities,
   softmaxOfLogits,
 } from './sampling-filters';
@@ -64,6 +65,16 @@ describe('sampling filters', () => {
       const kept = Array.from(filterTopP(logits, p)).map((value) => Number.isFinite(value));
       expect(kept).toEqual(expected);
     }
+  });
+
+  it('keepAllowedTokens keeps only the allowed logits, leaves its input alone, and names bad ids', () => {
+    const logits = Float32Array.from([1, 3, 2, 0]);
+    expect(Array.from(keepAllowedTokens(logits, [0, 2, 2]))).toEqual([1, NEG, 2, NEG]);
+    expect(Array.from(logits)).toEqual([1, 3, 2, 0]);
+    expect(argMaxOfLogits(keepAllowedTokens(logits, Int32Array.from([3, 0])))).toBe(0);
+    expect(() => keepAllowedTokens(logits, [])).toThrow(/at least one id/);
+    expect(() => keepAllowedTokens(logits, [4])).toThrow(/allowed token id 4 is outside/);
+    expect(() => keepAllowedTokens(logits, [1.5])).toThrow(/1.5/);
   });
 
   it('repetition penalty divides positive and multiplies negative logits of seen tokens, once each (CTRL)', () => {

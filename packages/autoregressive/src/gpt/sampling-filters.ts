@@ -179,6 +179,36 @@ export function applyRepetitionPenalty(
 }
 
 /**
+ * Keeps only the logits of `allowedIds` and sets the others to `-Infinity` (constrained decoding:
+ * Hugging Face's `PrefixConstrainedLogitsProcessor`).
+ *
+ * @param logits one row of logits `[V]`
+ * @param allowedIds the ids that may come next: at least one, each in `[0, V)` (repeats are fine)
+ * @returns a new row, `-Infinity` outside `allowedIds`
+ * @example
+ * keepAllowedTokens([1, 3, 2, 0], [0, 2]); // Float32Array [1, -Infinity, 2, -Infinity]
+ */
+export function keepAllowedTokens(logits: LogitsRow, allowedIds: ArrayLike<number>): Float32Array {
+  checkLogits('keepAllowedTokens', logits);
+  if (allowedIds.length === 0) {
+    throw new RangeError(
+      'keepAllowedTokens: no token is allowed; the constraint must allow at least one id (or return undefined to allow all).',
+    );
+  }
+  const result = new Float32Array(logits.length).fill(Number.NEGATIVE_INFINITY);
+  for (let index = 0; index < allowedIds.length; index++) {
+    const id = allowedIds[index] as number;
+    if (!Number.isInteger(id) || id < 0 || id >= result.length) {
+      throw new RangeError(
+        `keepAllowedTokens: allowed token id ${id} is outside the vocabulary [0, ${result.length}).`,
+      );
+    }
+    result[id] = logits[id] as number;
+  }
+  return result;
+}
+
+/**
  * The softmax of one row of logits, computed stably in float64 (`-Infinity` gives 0).
  *
  * @param logits one row of logits `[V]`; at least one must be finite

@@ -3,6 +3,7 @@ import {
   backgroundLoudnessGap,
   controlCodebook,
   controlFeatures,
+  controlTokenConstraint,
   controlTokens,
   controlTrackFromTokens,
   controlVocabularySize,
@@ -10,6 +11,7 @@ import {
   frequencyBin,
   frequencyOfBin,
   loudnessBin,
+  upsampleControlTrack,
 } from './control-track';
 
 const sampleRate = 8000;
@@ -110,6 +112,88 @@ describe('control tracks', () => {
     expect(repaired.track.frequencyBins[1]).toBe(track.frequencyBins[0]);
     expect(repaired.track.frequencyBins[2]).toBe(track.frequencyBins[0]);
     expect(() => controlTokens(track, 8, 8)).toThrow(/classId must be an integer in \[0, 8\)/);
+  });
+
+  it('constrains sampled tokens to the class and the slot: real sequences obey it, nothing else does', () => {
+    const track = extractControlTrack(sine((t) => 300 + 200 * t, 0.2));
+    const gapped = sine(() => 500, 0.5);
+    gapped.fill(0, 3200, 5600);
+    for (const [sequence, classId] of [
+      [controlTokens(track, 3, 8), 3],
+      [controlTokens(extractControlTrack(gapped), 0, 8), 0],
+    ] as const) {
+      const allowed = controlTokenConstraint(classId, 8);
+      for (let position = 1; position < sequence.length; position++) {
+        const choices = allowed(Array.from(sequence.subarray(0, position)));
+        expect(choices).toContain(sequence[position]);
+      }
+    }
+    const allowed = controlTokenConstraint(3, 8);
+    const loudness = allowed([3]);
+    const frequency = allowed([3, loudness[0]!]);
+    expect(loudness.length).toBe(controlCodebook.loudnessBins);
+    expect(frequency.length).toBe(controlCodebook.frequencyBins + 1);
+    // Every allowed id reads back as a well-formed frame of class 3; none is another class's.
+    const decoded = controlTrackFromTokens(
+      Array.from(loudness, (id, i) => [id, frequency[i]!]).flat(),
+      8,
+      3,
+    );
+    expect(decoded.malformed).toBe(0);
+    const other = controlTokenConstraint(4, 8);
+    expect([...other([4])].some((id) => loudness.includes(id))).toBe(false);
+    expect([...other([4, 0])].some((id) => frequency.includes(id))).toBe(false);
+    expect(() => controlTokenConstraint(-1, 8)).toThrow(/classId must be an integer in \[0, 8\)/);
+  });
+
+  it('reads a coarse track at the fine hop: glides interpolated, onsets kept sharp', () => {
+    // A glide up two octaves: 32 frames of 256 samples read as 125 frames of 64 samples follow the
+    // fine analysis within a bin or so, and stay monotone.
+    const glide = sine((t) => 200 * 4 ** t, 0.3);
+    const fine = extractControlTrack(glide);
+    const coarse = extractControlTrack(glide, { hop: 256 });
+    expect(coarse.frequencyBins.length).toBe(32);
+    const upsampled = upsampleControlTrack(coarse, 4, 125);
+    expect(upsampled.frequencyBins.length).toBe(125);
+    let error = 0;
+    for (let frame = 4; frame < 121; frame++) {
+      error += Math.abs(upsampled.frequencyBins[frame]! - fine.frequencyBins[frame]!);
+      expect(upsampled.frequencyBins[frame]!).toBeGreaterThanOrEqual(
+        upsampled.frequencyBins[frame - 1]!,
+      );
+    }
+    expect(error / 117).toBeLessThan(1);
+    // Factor 1 is the identity.
+    const same = upsampleControlTrack(fine, 1, 125);
+    expect([...same.frequencyBins]).toEqual([...fine.frequencyBins]);
+    expect([...same.loudnessBins]).toEqual([...fine.loudnessBins]);
+    // A jump of an octave is not a glide (the nearer frame's frequency); loudness is interpolated.
+    const step = {
+      frequencyBins: Int32Array.from([20, 20, 36, 36]),
+      loudnessBins: Int32Array.from([0, 0, 12, 12]),
+    };
+    const read = upsampleControlTrack(step, 4, 18);
+    expect([...read.frequencyBins]).toEqual([
+      20, 20, 20, 20, 20, 20, 20, 20, 36, 36, 36, 36, 36, 36, 36, 36, 36, 36,
+    ]);
+    expect([...read.loudnessBins.slice(4, 12)]).toEqual([0, 0, 2, 5, 8, 11, 12, 12]);
+    // Two frames 4 bins apart: a fine frame's centre 1/8, 3/8, … of the way between them.
+    const small = {
+      frequencyBins: Int32Array.from([20, 24]),
+      loudnessBins: Int32Array.from([5, 5]),
+    };
+    expect([...upsampleControlTrack(small, 4, 8).frequencyBins]).toEqual([
+      20, 20, 21, 22, 23, 24, 24, 24,
+    ]);
+    expect(() => upsampleControlTrack(step, 0, 8)).toThrow(/factor must be a positive integer/);
+    expect(() => upsampleControlTrack(step, 2, 0)).toThrow(/frames must be a positive integer/);
+    expect(() =>
+      upsampleControlTrack(
+        { frequencyBins: new Int32Array(0), loudnessBins: new Int32Array(0) },
+        2,
+        4,
+      ),
+    ).toThrow(/at least one frame/);
   });
 
   it('gives the WaveNet two bounded features per frame', () => {

@@ -285,3 +285,97 @@ export function controlTrackFromTokens(
   }
   return { track: { frequencyBins, loudnessBins }, malformed };
 }
+
+/**
+ * The constraint that keeps a prior's sampled control tokens well formed (constrained decoding,
+ * for `generate`'s `allowedTokens`): after the class prompt, a loudness token of class `classId`
+ * in every loudness slot and one of its frequency tokens or its background token in every
+ * frequency slot, so that {@link controlTrackFromTokens} never has to repair a token.
+ *
+ * @param classId the class the sequence is prompted with, in `[0, classes)`.
+ * @param classes the number of classes of the vocabulary.
+ * @returns a function from the context (the prompt `[classId]`, then the generated ids) to the ids
+ *   allowed next.
+ * @example
+ * const { ids } = await generate(prior, [classId], {
+ *   maxTokens: 250, allowedTokens: controlTokenConstraint(classId, 8),
+ * });
+ */
+export function controlTokenConstraint(
+  classId: number,
+  classes: number,
+): (context: readonly number[]) => Int32Array {
+  if (!(Number.isInteger(classId) && classId >= 0 && classId < classes)) {
+    throw new RangeError(
+      `controlTokenConstraint: classId must be an integer in [0, ${classes}), got ${classId}.`,
+    );
+  }
+  const { loudnessBins: loudnessCount, frequencyBins: frequencyCount } = controlCodebook;
+  const offset = classes + classId * tokensPerClass;
+  const loudness = Int32Array.from({ length: loudnessCount }, (_, bin) => offset + bin);
+  const frequency = Int32Array.from(
+    { length: frequencyCount + 1 },
+    (_, bin) => offset + loudnessCount + bin,
+  );
+  // The prompt is one token: context length 1 + 2f asks for frame f's loudness.
+  return (context) => (context.length % 2 === 1 ? loudness : frequency);
+}
+
+/**
+ * A control track of coarse frames (`factor` times the hop) read at the fine hop: each fine frame
+ * takes its place between the two coarse frames around its centre (coarse frame g covers fine
+ * frames g·factor … g·factor + factor − 1) and interpolates their bins linearly, rounded. A
+ * frequency step wider than half an octave (an onset, a burst's edge, a background frame) is not a
+ * glide: there the nearer coarse frame's frequency is kept. This lets a prior write a clip's track
+ * in fewer, longer frames (a shorter sequence) for a renderer trained on the fine one.
+ *
+ * @param track a coarse control track.
+ * @param factor fine frames per coarse frame, a positive integer.
+ * @param frames fine frames to return (e.g. `ceil(samples / fineHop)`); frames past the coarse
+ *   track's end repeat its last frame.
+ * @returns the fine track.
+ * @throws RangeError for a bad factor or frame count, or an empty track.
+ * @example
+ * const coarse = extractControlTrack(samples, { hop: 256 }); // 32 frames of 32 ms
+ * const fine = upsampleControlTrack(coarse, 4, 125); // 125 frames of 8 ms
+ */
+export function upsampleControlTrack(
+  track: ControlTrack,
+  factor: number,
+  frames: number,
+): ControlTrack {
+  if (!(Number.isInteger(factor) && factor >= 1)) {
+    throw new RangeError(`upsampleControlTrack: factor must be a positive integer, got ${factor}.`);
+  }
+  if (!(Number.isInteger(frames) && frames >= 1)) {
+    throw new RangeError(`upsampleControlTrack: frames must be a positive integer, got ${frames}.`);
+  }
+  const coarseFrames = track.frequencyBins.length;
+  if (coarseFrames === 0 || track.loudnessBins.length !== coarseFrames) {
+    throw new RangeError(
+      `upsampleControlTrack: the track needs at least one frame and as many loudness as frequency bins, got ${track.loudnessBins.length} and ${coarseFrames}.`,
+    );
+  }
+  const glideLimit = controlCodebook.binsPerOctave / 2;
+  const frequencyBins = new Int32Array(frames);
+  const loudnessBins = new Int32Array(frames);
+  for (let frame = 0; frame < frames; frame++) {
+    // The fine frame's centre in coarse frames (coarse frame g's centre is at g).
+    const position = Math.min(coarseFrames - 1, Math.max(0, (frame + 0.5) / factor - 0.5));
+    const before = Math.floor(position);
+    const after = Math.min(coarseFrames - 1, before + 1);
+    const weight = position - before;
+    const lowLoudness = track.loudnessBins[before]!;
+    const highLoudness = track.loudnessBins[after]!;
+    loudnessBins[frame] = Math.round(lowLoudness + weight * (highLoudness - lowLoudness));
+    const low = track.frequencyBins[before]!;
+    const high = track.frequencyBins[after]!;
+    frequencyBins[frame] =
+      Math.abs(high - low) <= glideLimit
+        ? Math.round(low + weight * (high - low))
+        : weight < 0.5
+          ? low
+          : high;
+  }
+  return { frequencyBins, loudnessBins };
+}

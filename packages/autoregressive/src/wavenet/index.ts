@@ -11,6 +11,7 @@ export {
   controlCodebook,
   controlFeatureCount,
   controlFeatures,
+  controlTokenConstraint,
   controlTokens,
   controlTrackFromTokens,
   controlVocabularySize,
@@ -19,6 +20,7 @@ export {
   frequencyOfBin,
   loudnessBin,
   loudnessOfBin,
+  upsampleControlTrack,
 } from './control-track';
 export { encodeWav } from './encode-wav';
 export type { GenerateWavenetOptions, WavenetGeneration } from './generate-wavenet';
