@@ -37,7 +37,7 @@
 // track), and a class-prompted GPT prior over the quantized tracks (3 layers, 4 heads, 96 dims,
 // block 250, batch 16, lr 3e-3 cosine, trained --prior-minutes M, 10, after the WaveNet, inside the
 // same 45 minutes) writes the track of every generated clip; the report adds `resynthesis`, the
-// WaveNet rendering real clips' tracks, which scores the renderer alone), --prior-temperature X (1),
+// WaveNet rendering real clips' tracks, which scores the renderer alone), --prior-temperature X (1; a list is chosen on validation clips with the other sampling flags),
 // --prior-hop N (64: samples per frame of the prior's tracks, a multiple of 64; a coarser track is a
 // shorter token sequence, read at 64 by upsampleControlTrack, and the report adds
 // `resynthesisAtPriorHop`, the renderer on real tracks at that hop), --track-hop N (64: the hop at
@@ -265,7 +265,11 @@ function parseFlags() {
     priorMinutes: values.controls
       ? positive('prior-minutes', values['prior-minutes'] ?? (smoke ? '0.2' : '10'))
       : 0,
-    priorTemperature: positive('prior-temperature'),
+    priorTemperature: distinctNumbers(
+      'prior-temperature',
+      (value) => value > 0 && Number.isFinite(value),
+      'a positive number or a list of distinct ones',
+    ),
     priorTopP: distinctNumbers(
       'prior-top-p',
       (value) => value > 0 && value <= 1,
@@ -323,7 +327,15 @@ function samplingGrid(flags) {
   return flags.temperatures.flatMap((temperature) =>
     flags.topPs.flatMap((topP) =>
       flags.guidances.flatMap((guidance) =>
-        flags.priorTopP.map((priorTopP) => ({ temperature, topP, guidance, priorTopP })),
+        flags.priorTemperature.flatMap((priorTemperature) =>
+          flags.priorTopP.map((priorTopP) => ({
+            temperature,
+            topP,
+            guidance,
+            priorTemperature,
+            priorTopP,
+          })),
+        ),
       ),
     ),
   );
@@ -998,8 +1010,9 @@ async function main() {
   );
 
   // Generation: perClass clips of every class, in one parallel batch.
-  const describe = ({ temperature, topP, guidance, priorTopP }) =>
-    `temperature ${temperature}${topP < 1 ? `, top-p ${topP}` : ''}${guidance > 1 ? `, guidance ${guidance}` : ''}${priorTopP < 1 ? `, prior top-p ${priorTopP}` : ''}`;
+  const describe = ({ temperature, topP, guidance, priorTemperature, priorTopP }) =>
+    `temperature ${temperature}${topP < 1 ? `, top-p ${topP}` : ''}${guidance > 1 ? `, guidance ${guidance}` : ''}` +
+    `${priorTemperature !== 1 ? `, prior temperature ${priorTemperature}` : ''}${priorTopP < 1 ? `, prior top-p ${priorTopP}` : ''}`;
   // --controls: each clip's control track comes from the prior (or, for resynthesis, a real clip).
   let priorTokens = { malformedTokens: 0, tokens: 0, seconds: 0 };
   const generateSet = async (sampling, perClass, seed, realControls) => {
@@ -1010,7 +1023,7 @@ async function main() {
       const priorStarted = performance.now();
       const drawn = await sampleControls(prior, classId, {
         classCount: flags.classes.length,
-        temperature: flags.priorTemperature,
+        temperature: sampling.priorTemperature,
         topP: sampling.priorTopP,
         hop: flags.priorHop,
         seed: deriveSeed(seed, 5),
@@ -1073,6 +1086,7 @@ async function main() {
     temperature: chosen.temperature,
     topP: chosen.topP,
     guidance: chosen.guidance,
+    priorTemperature: chosen.priorTemperature,
     priorTopP: chosen.priorTopP,
   };
   const { set: generated, generation } = await generateSet(
@@ -1196,7 +1210,8 @@ async function main() {
             features: ['log2(frequency / 400 Hz) / 2', '(level dB + 33) / 33'],
             hop: controlHop,
             prior: training.prior,
-            priorTemperature: flags.priorTemperature,
+            priorTemperature: sampling.priorTemperature,
+            priorTemperatures: flags.priorTemperature,
             priorTopP: sampling.priorTopP,
             priorTopPs: flags.priorTopP,
             priorSampling: { ...priorTokens, constrained: true },
