@@ -42,7 +42,8 @@
 // shorter token sequence, read at 64 by upsampleControlTrack, and the report adds
 // `resynthesisAtPriorHop`, the renderer on real tracks at that hop), --track-hop N (64: the hop at
 // which the WaveNet's training tracks are analysed before upsampling to its 64-sample frames; equal
-// to --prior-hop, the renderer learns the tracks a prior of that hop writes), --prior-batch-size N (16); the
+// to --prior-hop, the renderer learns the tracks a prior of that hop writes), --prior-layers N (3)
+// and --prior-dimensions N (96, a multiple of the prior's 4 heads), --prior-batch-size N (16); the
 // prior's sampling is constrained to well-formed tokens of its class (controlTokenConstraint),
 // --retrain-prior (with --from-run: keep that run's WaveNet, train a new prior for --prior-minutes,
 // at most what the WaveNet's training left of the 45 minutes, in a fresh run directory whose
@@ -102,12 +103,12 @@ const usage =
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
   '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--guidance 1 | 1,2,4,…] [--validation-per-class 5] [--event-crops] ' +
   '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] ' +
-  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-batch-size 16] [--retrain-prior] [--smoke] [--quiet]';
+  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--retrain-prior] [--smoke] [--quiet]';
 
 /** Samples per control frame of --controls (8 ms at 8 kHz: a 16 Hz tremolo spans ~8 frames). */
 const controlHop = 64;
 /** The control prior of --controls: a GPT over class-prompted control tokens of whole clips. */
-const priorSettings = { layers: 3, heads: 4, embeddingSize: 96, learningRate: 3e-3 };
+const priorSettings = { heads: 4, learningRate: 3e-3 };
 
 function fail(message) {
   console.error(`${message}\n${usage}`);
@@ -152,6 +153,8 @@ function parseFlags() {
         'prior-hop': { type: 'string', default: String(controlHop) },
         'prior-batch-size': { type: 'string', default: '16' },
         'track-hop': { type: 'string', default: String(controlHop) },
+        'prior-layers': { type: 'string', default: '3' },
+        'prior-dimensions': { type: 'string', default: '96' },
         smoke: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -243,6 +246,10 @@ function parseFlags() {
       fail(
         `--${name} ${size} does not split across --workers ${workers}: use a multiple of ${workers} (e.g. ${workers * Math.ceil(size / workers)}).`,
       );
+  if (Number(values['prior-dimensions']) % 4 !== 0)
+    fail(
+      `--prior-dimensions must be a multiple of the prior's 4 heads, got '${values['prior-dimensions']}'.`,
+    );
   for (const name of ['prior-hop', 'track-hop'])
     if (Number(values[name]) % controlHop !== 0)
       fail(`--${name} must be a multiple of ${controlHop}, got '${values[name]}'.`);
@@ -278,6 +285,8 @@ function parseFlags() {
     priorHop: integer('prior-hop', controlHop),
     priorBatchSize,
     trackHop: integer('track-hop', controlHop),
+    priorLayers: integer('prior-layers', 1),
+    priorDimensions: integer('prior-dimensions', 4),
     retrainPrior: values['retrain-prior'],
     retrainPriorMinutes:
       values['prior-minutes'] === undefined ? undefined : positive('prior-minutes'),
@@ -452,20 +461,21 @@ function controlTokenSource(classes, batchSize, hop) {
 }
 
 /** The GPT options of the control prior for `classCount` classes, frames of `hop` samples (JSON). */
-function controlPriorOptions(classCount, seed, hop) {
+function controlPriorOptions({ classes, seed, priorHop: hop, priorLayers, priorDimensions }) {
+  const classCount = classes.length;
   return {
     vocabularySize: controlVocabularySize(classCount),
     blockSize: 2 * Math.ceil(clipLength / hop),
-    layers: priorSettings.layers,
+    layers: priorLayers,
     heads: priorSettings.heads,
-    embeddingSize: priorSettings.embeddingSize,
+    embeddingSize: priorDimensions,
     seed: seed + 7,
   };
 }
 
 /** The control prior (a GPT from this package) for `classCount` classes, frames of `hop` samples. */
-function createControlPrior(classCount, seed, hop) {
-  return createGpt(controlPriorOptions(classCount, seed, hop));
+function createControlPrior(flags) {
+  return createGpt(controlPriorOptions(flags));
 }
 
 /**
@@ -479,7 +489,7 @@ function priorParallel(flags) {
     workload: {
       module: new URL('./control-prior-workload.mjs', import.meta.url).href,
       exportName: 'createWorkerControlPrior',
-      options: controlPriorOptions(flags.classes.length, flags.seed, flags.priorHop),
+      options: controlPriorOptions(flags),
     },
   };
 }
@@ -490,7 +500,7 @@ function priorParallel(flags) {
  */
 async function trainControlPrior(flags, prior, log) {
   const source = controlTokenSource(flags.classes, flags.priorBatchSize, flags.priorHop);
-  const probe = createControlPrior(flags.classes.length, flags.seed, flags.priorHop);
+  const probe = createControlPrior(flags);
   const times = [];
   let last = performance.now();
   const parallel = priorParallel(flags);
@@ -540,6 +550,8 @@ async function trainControlPrior(flags, prior, log) {
   return {
     model: {
       ...priorSettings,
+      layers: flags.priorLayers,
+      embeddingSize: flags.priorDimensions,
       batchSize: flags.priorBatchSize,
       workers: flags.workers,
       hop: flags.priorHop,
@@ -885,7 +897,7 @@ async function train(flags, objective, { wavenetOptions, parallel, grid, deadlin
   const settings = Object.fromEntries(savedSettingNames.map((name) => [name, flags[name]]));
   let prior;
   if (withControls) {
-    prior = createControlPrior(flags.classes.length, flags.seed, flags.priorHop);
+    prior = createControlPrior(flags);
     log(`training the control prior for ${flags.priorMinutes} min`);
     training.prior = await trainControlPrior(flags, prior, log);
     log(
@@ -910,8 +922,13 @@ async function restoreSavedRun(flags, objective, saved, log) {
   const training = { ...saved.training, restoredFrom: flags.fromRun };
   if (flags.model.controls > 0) {
     // A restored prior keeps its own hop (runs before --prior-hop wrote 64-sample frames).
-    if (!flags.retrainPrior) flags.priorHop = saved.training.prior?.model?.hop ?? controlHop;
-    prior = createControlPrior(flags.classes.length, flags.seed, flags.priorHop);
+    if (!flags.retrainPrior) {
+      const model = saved.training.prior?.model;
+      flags.priorHop = model?.hop ?? controlHop;
+      flags.priorLayers = model?.layers ?? flags.priorLayers;
+      flags.priorDimensions = model?.embeddingSize ?? flags.priorDimensions;
+    }
+    prior = createControlPrior(flags);
     if (flags.retrainPrior) {
       // The WaveNet's training time counts: WaveNet and prior stay inside the 45 minutes.
       const left = 45 - saved.training.seconds / 60;
