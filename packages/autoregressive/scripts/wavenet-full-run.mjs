@@ -428,10 +428,14 @@ function conditionalAudioSource(classes, batchSize, { crop, eventCrops, model, t
  */
 function windowControls(window, hop = controlHop) {
   const track = extractControlTrack(window, { sampleRate, hop });
+  return rendererControls(track, hop, window.length);
+}
+
+/** The control features the renderer reads for a `length`-sample clip from a track of `hop` samples. */
+function rendererControls(track, hop, length) {
+  const frames = Math.ceil(length / controlHop);
   return controlFeatures(
-    hop === controlHop
-      ? track
-      : upsampleControlTrack(track, hop / controlHop, Math.ceil(window.length / controlHop)),
+    hop === controlHop ? track : upsampleControlTrack(track, hop / controlHop, frames),
   );
 }
 
@@ -589,13 +593,7 @@ async function sampleControls(prior, classIds, { classCount, temperature, topP, 
     });
     const read = controlTrackFromTokens(ids, classCount, classId);
     malformed += read.malformed;
-    controls.push(
-      controlFeatures(
-        hop === controlHop
-          ? read.track
-          : upsampleControlTrack(read.track, hop / controlHop, Math.ceil(clipLength / controlHop)),
-      ),
-    );
+    controls.push(rendererControls(read.track, hop, clipLength));
   }
   return { controls, malformedTokens: malformed, tokens: classIds.length * 2 * frames };
 }

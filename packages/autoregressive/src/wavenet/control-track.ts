@@ -184,6 +184,20 @@ export function controlFeatures(track: ControlTrack): Float32Array {
 const tokensPerClass = controlCodebook.loudnessBins + controlCodebook.frequencyBins + 1;
 
 /**
+ * The id of class `classId`'s first frame token (its loudness bin 0): the class prompts come
+ * first, then each class's loudness, frequency and background tokens. `caller` names the function
+ * in the error for a class id outside `[0, classes)`.
+ */
+function classTokenOffset(caller: string, classId: number, classes: number): number {
+  if (!(Number.isInteger(classId) && classId >= 0 && classId < classes)) {
+    throw new RangeError(
+      `${caller}: classId must be an integer in [0, ${classes}), got ${classId}.`,
+    );
+  }
+  return classes + classId * tokensPerClass;
+}
+
+/**
  * Frames more than this many loudness bins (3 dB each) below the clip's loudest frame are
  * background in {@link controlTokens}: their frequency token is the background token.
  */
@@ -222,14 +236,9 @@ export function controlVocabularySize(classes: number): number {
  * @example const ids = controlTokens(extractControlTrack(samples), 2, 8); // Int32Array(251)
  */
 export function controlTokens(track: ControlTrack, classId: number, classes: number): Int32Array {
-  if (!(Number.isInteger(classId) && classId >= 0 && classId < classes)) {
-    throw new RangeError(
-      `controlTokens: classId must be an integer in [0, ${classes}), got ${classId}.`,
-    );
-  }
+  const offset = classTokenOffset('controlTokens', classId, classes);
   const { loudnessBins: loudnessCount, frequencyBins: frequencyCount } = controlCodebook;
   const frames = track.frequencyBins.length;
-  const offset = classes + classId * tokensPerClass;
   let loudest = 0;
   for (const bin of track.loudnessBins) loudest = Math.max(loudest, bin);
   const tokens = new Int32Array(1 + 2 * frames);
@@ -248,8 +257,8 @@ export function controlTokens(track: ControlTrack, classId: number, classes: num
  * Reads a control track back from the frame tokens a prior generated for class `classId` (the
  * prompt left out): token `2f` is frame `f`'s loudness, token `2f + 1` its frequency (the
  * background token reads as 60 Hz, the hum of quiet frames). A token of the wrong kind for its
- * slot or of another class (the prior's sampling is not constrained) repeats the previous frame's
- * value and is counted in `malformed`.
+ * slot or of another class (possible when the prior samples without
+ * {@link controlTokenConstraint}) repeats the previous frame's value and is counted in `malformed`.
  *
  * @param tokens `2 · frames` generated ids (after the prompt).
  * @param classes the number of classes of the vocabulary.
@@ -305,13 +314,8 @@ export function controlTokenConstraint(
   classId: number,
   classes: number,
 ): (context: readonly number[]) => Int32Array {
-  if (!(Number.isInteger(classId) && classId >= 0 && classId < classes)) {
-    throw new RangeError(
-      `controlTokenConstraint: classId must be an integer in [0, ${classes}), got ${classId}.`,
-    );
-  }
+  const offset = classTokenOffset('controlTokenConstraint', classId, classes);
   const { loudnessBins: loudnessCount, frequencyBins: frequencyCount } = controlCodebook;
-  const offset = classes + classId * tokensPerClass;
   const loudness = Int32Array.from({ length: loudnessCount }, (_, bin) => offset + bin);
   const frequency = Int32Array.from(
     { length: frequencyCount + 1 },
