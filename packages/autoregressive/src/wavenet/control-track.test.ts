@@ -3,6 +3,7 @@ import {
   backgroundLoudnessGap,
   controlCodebook,
   controlFeatures,
+  controlSequenceLength,
   controlTokenConstraint,
   controlTokens,
   controlTrackFromTokens,
@@ -10,6 +11,7 @@ import {
   extractControlTrack,
   frequencyBin,
   frequencyOfBin,
+  holdFrequencyOverGroups,
   loudnessBin,
   upsampleControlTrack,
 } from './control-track';
@@ -144,6 +146,53 @@ describe('control tracks', () => {
     expect([...other([4])].some((id) => loudness.includes(id))).toBe(false);
     expect([...other([4, 0])].some((id) => frequency.includes(id))).toBe(false);
     expect(() => controlTokenConstraint(-1, 8)).toThrow(/classId must be an integer in \[0, 8\)/);
+  });
+
+  it('shares one frequency token among a group of frames: levels kept (a tremolo), the loudest frame’s pitch', () => {
+    // An 8 Hz tremolo on a glide, 16-ms frames, two frames per frequency token.
+    const tone = sine((t) => 300 * 2 ** t, 0.5);
+    tone.fill(0, 6400); // the last 0.2 s silent: background groups
+    const tremolo = tone.map(
+      (value, i) => value * (0.55 + 0.45 * Math.sin((2 * Math.PI * 8 * i) / sampleRate)),
+    );
+    const track = extractControlTrack(tremolo, { hop: 128 });
+    expect(track.frequencyBins.length).toBe(63);
+    const layout = { framesPerFrequencyToken: 2 };
+    const tokens = controlTokens(track, 5, 8, layout);
+    expect(tokens.length).toBe(controlSequenceLength(63, layout));
+    expect(tokens.length).toBe(1 + 32 * 3);
+    const { track: back, malformed } = controlTrackFromTokens(tokens.subarray(1), 8, 5, layout);
+    expect(malformed).toBe(0);
+    expect(back.loudnessBins.length).toBe(64); // the padded last group
+    expect([...back.loudnessBins.subarray(0, 63)]).toEqual([...track.loudnessBins]);
+    // The level still rises and falls 8 times (7–9 counted, as at 8 ms).
+    const levels = [...back.loudnessBins.subarray(0, 50)];
+    const middle = (Math.max(...levels) + Math.min(...levels)) / 2;
+    let rises = 0;
+    for (let i = 1; i < levels.length; i++)
+      if (levels[i - 1]! < middle && levels[i]! >= middle) rises += 1;
+    expect(rises).toBeGreaterThanOrEqual(6);
+    expect(rises).toBeLessThanOrEqual(9);
+    // Pitch: each pair reads its louder frame's bin; silent pairs the background's 60 Hz.
+    const held = holdFrequencyOverGroups(track, 2);
+    for (let frame = 0; frame < 50; frame += 2) {
+      const louder =
+        track.loudnessBins[frame + 1]! > track.loudnessBins[frame]! ? frame + 1 : frame;
+      expect(held.frequencyBins[frame]).toBe(track.frequencyBins[louder]);
+      expect(held.frequencyBins[frame + 1]).toBe(track.frequencyBins[louder]);
+      expect(back.frequencyBins[frame]).toBe(track.frequencyBins[louder]);
+    }
+    expect(back.frequencyBins[60]).toBe(frequencyBin(60));
+    expect([...holdFrequencyOverGroups(track, 1).frequencyBins]).toEqual([...track.frequencyBins]);
+    // The constraint follows the groups: two loudness slots, then a frequency slot.
+    const allowed = controlTokenConstraint(5, 8, layout);
+    for (let position = 1; position < tokens.length; position++)
+      expect(allowed(Array.from(tokens.subarray(0, position)))).toContain(tokens[position]);
+    expect(allowed([5, tokens[1]!]).length).toBe(controlCodebook.loudnessBins);
+    expect(allowed([5, tokens[1]!, tokens[2]!]).length).toBe(controlCodebook.frequencyBins + 1);
+    expect(() => controlTokens(track, 5, 8, { framesPerFrequencyToken: 0 })).toThrow(
+      /framesPerFrequencyToken must be a positive integer, got 0/,
+    );
   });
 
   it('reads a coarse track at the fine hop: glides interpolated, onsets kept sharp', () => {

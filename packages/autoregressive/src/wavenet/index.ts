@@ -5,12 +5,15 @@
  * and loudness per frame) whose slow structure a small prior supplies.
  */
 export { classGuidedLogProbabilities } from './class-guidance';
-export type { ControlTrack, ControlTrackOptions } from './control-track';
+export type { ControlClassScores } from './control-class-scores';
+export { controlClassScores } from './control-class-scores';
+export type { ControlTokenOptions, ControlTrack, ControlTrackOptions } from './control-track';
 export {
   backgroundLoudnessGap,
   controlCodebook,
   controlFeatureCount,
   controlFeatures,
+  controlSequenceLength,
   controlTokenConstraint,
   controlTokens,
   controlTrackFromTokens,
@@ -18,6 +21,7 @@ export {
   extractControlTrack,
   frequencyBin,
   frequencyOfBin,
+  holdFrequencyOverGroups,
   loudnessBin,
   loudnessOfBin,
   upsampleControlTrack,
