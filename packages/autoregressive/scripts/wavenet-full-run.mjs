@@ -42,9 +42,15 @@
 // shorter token sequence, read at 64 by upsampleControlTrack, and the report adds
 // `resynthesisAtPriorHop`, the renderer on real tracks at that hop), --track-hop N (64: the hop at
 // which the WaveNet's training tracks are analysed before upsampling to its 64-sample frames; equal
-// to --prior-hop, the renderer learns the tracks a prior of that hop writes), --prior-layers N (3)
+// to --prior-hop, the renderer learns the tracks a prior of that hop writes),
+// --frames-per-frequency-token N (1: the prior's tokens give each group of N frames its levels and
+// one frequency, the group's loudest frame's, and the WaveNet trains on tracks with the frequency
+// held so; e.g. 2 with 16-ms frames: levels at 16 ms, pitch at 32 ms), --prior-layers N (3)
 // and --prior-dimensions N (96, a multiple of the prior's 4 heads), --prior-batch-size N (16); the
 // prior's sampling is constrained to well-formed tokens of its class (controlTokenConstraint),
+// --prior-candidates N (1; a list joins the validated grid: the prior draws N tracks per clip and
+// keeps one, by --prior-selection likelihood (the likeliest under the clip's class) or posterior
+// (the prior's own class posterior, controlClassScores; a list joins the grid)),
 // --retrain-prior (with --from-run: keep that run's WaveNet, train a new prior for --prior-minutes,
 // at most what the WaveNet's training left of the 45 minutes, in a fresh run directory whose
 // run.json points at the WaveNet), --quiet. The report also scores the model as a classifier of
@@ -81,6 +87,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const {
   controlFeatureCount,
   controlFeatures,
+  controlClassScores,
+  controlSequenceLength,
   controlTokenConstraint,
   controlTokens,
   controlTrackFromTokens,
@@ -91,6 +99,7 @@ const {
   extractControlTrack,
   generate,
   generateWavenet,
+  holdFrequencyOverGroups,
   muLawEncode,
   upsampleControlTrack,
   wavenetReceptiveField,
@@ -103,7 +112,13 @@ const usage =
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
   '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--guidance 1 | 1,2,4,…] [--validation-per-class 5] [--event-crops] ' +
   '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] ' +
-  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--retrain-prior] [--smoke] [--quiet]';
+  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--prior-candidates 1] [--prior-selection likelihood] [--frames-per-frequency-token 1] [--retrain-prior] [--smoke] [--quiet]';
+
+/**
+ * How --prior-candidates > 1 keeps one of a clip's tracks: the highest log-likelihood under the
+ * clip's class, or the highest class posterior (both from controlClassScores, the prior's own).
+ */
+const priorSelections = ['likelihood', 'posterior'];
 
 /** Samples per control frame of --controls (8 ms at 8 kHz: a 16 Hz tremolo spans ~8 frames). */
 const controlHop = 64;
@@ -150,6 +165,9 @@ function parseFlags() {
         'prior-temperature': { type: 'string', default: '1' },
         'retrain-prior': { type: 'boolean', default: false },
         'prior-top-p': { type: 'string', default: '1' },
+        'prior-candidates': { type: 'string', default: '1' },
+        'prior-selection': { type: 'string', default: 'likelihood' },
+        'frames-per-frequency-token': { type: 'string', default: '1' },
         'prior-hop': { type: 'string', default: String(controlHop) },
         'prior-batch-size': { type: 'string', default: '16' },
         'track-hop': { type: 'string', default: String(controlHop) },
@@ -209,6 +227,14 @@ function parseFlags() {
     return value;
   };
   // A comma-separated list of distinct numbers, each accepted by `valid`.
+  const distinctValues = (name, allowed) => {
+    const list = values[name].split(',').map((part) => part.trim());
+    if (new Set(list).size !== list.length || !list.every((value) => allowed.includes(value)))
+      fail(
+        `--${name} must be one of ${allowed.join(', ')} or a list of them, got '${values[name]}'.`,
+      );
+    return list;
+  };
   const distinctNumbers = (name, valid, expected) => {
     const list = values[name].split(',').map((part) => Number(part.trim()));
     if (list.length === 0 || new Set(list).size !== list.length || !list.every(valid))
@@ -282,9 +308,16 @@ function parseFlags() {
       (value) => value > 0 && value <= 1,
       'a number in (0, 1] or a list of distinct ones',
     ),
+    priorCandidates: distinctNumbers(
+      'prior-candidates',
+      (value) => Number.isInteger(value) && value >= 1,
+      'a positive integer or a list of distinct ones',
+    ),
+    priorSelection: distinctValues('prior-selection', priorSelections),
     priorHop: integer('prior-hop', controlHop),
     priorBatchSize,
     trackHop: integer('track-hop', controlHop),
+    framesPerFrequencyToken: integer('frames-per-frequency-token', 1),
     priorLayers: integer('prior-layers', 1),
     priorDimensions: integer('prior-dimensions', 4),
     retrainPrior: values['retrain-prior'],
@@ -331,23 +364,31 @@ function parseFlags() {
   };
 }
 
-/** The sampling settings to choose among: every temperature, top-p and guidance crossed, in list order. */
+/**
+ * The sampling settings to choose among: every temperature, top-p, guidance and prior setting
+ * crossed, in list order (the first list varies slowest).
+ */
 function samplingGrid(flags) {
-  return flags.temperatures.flatMap((temperature) =>
-    flags.topPs.flatMap((topP) =>
-      flags.guidances.flatMap((guidance) =>
-        flags.priorTemperature.flatMap((priorTemperature) =>
-          flags.priorTopP.map((priorTopP) => ({
-            temperature,
-            topP,
-            guidance,
-            priorTemperature,
-            priorTopP,
-          })),
-        ),
-      ),
-    ),
-  );
+  const lists = {
+    temperature: flags.temperatures,
+    topP: flags.topPs,
+    guidance: flags.guidances,
+    priorTemperature: flags.priorTemperature,
+    priorTopP: flags.priorTopP,
+    priorCandidates: flags.priorCandidates,
+    priorSelection: flags.priorSelection,
+  };
+  // One candidate leaves nothing to select: its setting is listed once, with the first selection.
+  return Object.entries(lists)
+    .reduce(
+      (settings, [name, values]) =>
+        settings.flatMap((setting) => values.map((value) => ({ ...setting, [name]: value }))),
+      [{}],
+    )
+    .filter(
+      (setting) =>
+        setting.priorCandidates > 1 || setting.priorSelection === flags.priorSelection[0],
+    );
 }
 
 /** Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename). */
@@ -388,7 +429,11 @@ function loudWindowStart(samples, length, seed) {
  * ({@link loudWindowStart}). With `controls` (a locally conditioned model), each row also carries
  * its window's control features `[frames, 2]` (`controls` [B, frames, 2]).
  */
-function conditionalAudioSource(classes, batchSize, { crop, eventCrops, model, trackHop }) {
+function conditionalAudioSource(
+  classes,
+  batchSize,
+  { crop, eventCrops, model, trackHop, framesPerFrequencyToken },
+) {
   const length = eventCrops ? crop : clipLength;
   const withControls = model.controls > 0;
   const frames = Math.ceil(length / controlHop);
@@ -409,7 +454,11 @@ function conditionalAudioSource(classes, batchSize, { crop, eventCrops, model, t
           const window = samples.subarray(start, start + length);
           audio.set(window, row * length);
           labels[row] = label;
-          if (withControls) controls.set(windowControls(window, trackHop), row * frames * 2);
+          if (withControls)
+            controls.set(
+              windowControls(window, trackHop, framesPerFrequencyToken),
+              row * frames * 2,
+            );
         }
         yield {
           audio: tf.tensor3d(audio, [batchSize, length, 1]),
@@ -424,11 +473,16 @@ function conditionalAudioSource(classes, batchSize, { crop, eventCrops, model, t
 /**
  * The control features of a window (its own control track, frames from its first sample); with a
  * coarser `hop`, the track analysed at that hop and read at the renderer's (what a prior of that hop
- * could at best write).
+ * could at best write); with `framesPerFrequencyToken` > 1, its frequency held over groups of that
+ * many frames (the pitch a prior's tokens of that layout carry).
  */
-function windowControls(window, hop = controlHop) {
+function windowControls(window, hop = controlHop, framesPerFrequencyToken = 1) {
   const track = extractControlTrack(window, { sampleRate, hop });
-  return rendererControls(track, hop, window.length);
+  return rendererControls(
+    holdFrequencyOverGroups(track, framesPerFrequencyToken),
+    hop,
+    window.length,
+  );
 }
 
 /** The control features the renderer reads for a `length`-sample clip from a track of `hop` samples. */
@@ -440,12 +494,13 @@ function rendererControls(track, hop, length) {
 }
 
 /**
- * A BatchSourceV1 of control-token sequences `[B, 1 + 2 · frames]` for the prior: row j of batch p
- * is the class token and control track of a whole clip, syntheticAudioExample(deriveSeed(seed, 3,
- * p·B + j)) of a class drawn uniformly among the chosen ones (labels 0…K−1).
+ * A BatchSourceV1 of control-token sequences `[B, controlSequenceLength(frames, layout)]` for the
+ * prior: row j of batch p is the class token and control track of a whole clip,
+ * syntheticAudioExample(deriveSeed(seed, 3, p·B + j)) of a class drawn uniformly among the chosen
+ * ones (labels 0…K−1).
  */
-function controlTokenSource(classes, batchSize, hop) {
-  const width = 1 + 2 * Math.ceil(clipLength / hop);
+function controlTokenSource(classes, batchSize, hop, layout) {
+  const width = controlSequenceLength(Math.ceil(clipLength / hop), layout);
   return {
     specificationVersion: 'v1',
     *batches({ position, seed }) {
@@ -456,7 +511,7 @@ function controlTokenSource(classes, batchSize, hop) {
           const label = deriveSeed(exampleSeed, 7) % classes.length;
           const { samples } = syntheticAudioExample(exampleSeed, { sampleRate }, classes[label]);
           const track = extractControlTrack(samples, { sampleRate, hop });
-          tokens.set(controlTokens(track, label, classes.length), row * width);
+          tokens.set(controlTokens(track, label, classes.length, layout), row * width);
         }
         yield tf.tensor2d(tokens, [batchSize, width], 'int32');
       }
@@ -464,12 +519,23 @@ function controlTokenSource(classes, batchSize, hop) {
   };
 }
 
+/** The control-token layout of a run: frames per frequency token. */
+function tokenLayout(flags) {
+  return { framesPerFrequencyToken: flags.framesPerFrequencyToken };
+}
+
+/** Tokens a prior writes for a clip (the prompt left out). */
+function priorTokensPerClip(flags) {
+  return controlSequenceLength(Math.ceil(clipLength / flags.priorHop), tokenLayout(flags)) - 1;
+}
+
 /** The GPT options of the control prior for `classCount` classes, frames of `hop` samples (JSON). */
-function controlPriorOptions({ classes, seed, priorHop: hop, priorLayers, priorDimensions }) {
+function controlPriorOptions(flags) {
+  const { classes, seed, priorLayers, priorDimensions } = flags;
   const classCount = classes.length;
   return {
     vocabularySize: controlVocabularySize(classCount),
-    blockSize: 2 * Math.ceil(clipLength / hop),
+    blockSize: priorTokensPerClip(flags),
     layers: priorLayers,
     heads: priorSettings.heads,
     embeddingSize: priorDimensions,
@@ -503,7 +569,12 @@ function priorParallel(flags) {
  * as a checkpoint in `<runDirectory>/prior`; returns its training record.
  */
 async function trainControlPrior(flags, prior, log) {
-  const source = controlTokenSource(flags.classes, flags.priorBatchSize, flags.priorHop);
+  const source = controlTokenSource(
+    flags.classes,
+    flags.priorBatchSize,
+    flags.priorHop,
+    tokenLayout(flags),
+  );
   const probe = createControlPrior(flags);
   const times = [];
   let last = performance.now();
@@ -559,7 +630,8 @@ async function trainControlPrior(flags, prior, log) {
       batchSize: flags.priorBatchSize,
       workers: flags.workers,
       hop: flags.priorHop,
-      blockSize: 2 * Math.ceil(clipLength / flags.priorHop),
+      blockSize: priorTokensPerClip(flags),
+      framesPerFrequencyToken: flags.framesPerFrequencyToken,
       vocabularySize: controlVocabularySize(flags.classes.length),
     },
     steps: history.length,
@@ -575,27 +647,74 @@ async function trainControlPrior(flags, prior, log) {
 
 /**
  * Control features for `classIds` (labels 0…K−1) drawn from the prior, one clip at a time (a class
- * token prompt, then 2 tokens per frame of `hop` samples at `temperature`, constrained to
- * well-formed tokens of the class), read at the renderer's hop; counts tokens of the wrong kind
- * (none, with the constraint: the count checks it).
+ * token prompt, then the tokens of frames of `hop` samples in the run's `layout` at `temperature`,
+ * constrained to well-formed tokens of the class), read at the renderer's hop; counts tokens of the
+ * wrong kind (none, with the constraint: the count checks it). With `candidates` > 1 the prior
+ * draws that many tracks per clip (the first with the seed a single draw uses) and keeps the one of
+ * the highest `selection` score under the prior itself (controlClassScores: the log-likelihood
+ * under the clip's class, or its class posterior); the scores are summarised.
  */
-async function sampleControls(prior, classIds, { classCount, temperature, topP, seed, hop }) {
+async function sampleControls(
+  prior,
+  classIds,
+  { classCount, temperature, topP, seed, hop, layout, candidates = 1, selection = 'likelihood' },
+) {
   const frames = Math.ceil(clipLength / hop);
+  const tokensPerClip = controlSequenceLength(frames, layout) - 1;
   let malformed = 0;
   const controls = [];
+  // Means over the clips, of the first draw and of the kept one (natsPerToken: −log-likelihood under the clip's class per token).
+  const posteriors = {
+    first: 0,
+    chosen: 0,
+    firstArgmax: 0,
+    chosenArgmax: 0,
+    firstNatsPerToken: 0,
+    chosenNatsPerToken: 0,
+  };
   for (const [clip, classId] of classIds.entries()) {
-    const { ids } = await generate(prior, [classId], {
-      maxTokens: 2 * frames,
-      temperature,
-      topP,
-      seed: deriveSeed(seed, clip),
-      allowedTokens: controlTokenConstraint(classId, classCount),
-    });
-    const read = controlTrackFromTokens(ids, classCount, classId);
+    const drawn = [];
+    for (let candidate = 0; candidate < candidates; candidate++) {
+      const { ids } = await generate(prior, [classId], {
+        maxTokens: tokensPerClip,
+        temperature,
+        topP,
+        seed: candidate === 0 ? deriveSeed(seed, clip) : deriveSeed(seed, clip, candidate),
+        allowedTokens: controlTokenConstraint(classId, classCount, layout),
+      });
+      drawn.push(ids);
+    }
+    let kept = drawn[0];
+    if (candidates > 1) {
+      const scores = controlClassScores(prior, drawn, classId, classCount, layout);
+      const value = (score) =>
+        selection === 'likelihood' ? score.logLikelihoods[classId] : score.logPosterior;
+      const best = scores.reduce(
+        (bestIndex, score, index) => (value(score) > value(scores[bestIndex]) ? index : bestIndex),
+        0,
+      );
+      kept = drawn[best];
+      const isArgmax = ({ logLikelihoods }) =>
+        logLikelihoods[classId] === Math.max(...logLikelihoods);
+      posteriors.first += Math.exp(scores[0].logPosterior) / classIds.length;
+      posteriors.chosen += Math.exp(scores[best].logPosterior) / classIds.length;
+      posteriors.firstArgmax += isArgmax(scores[0]) ? 1 / classIds.length : 0;
+      posteriors.chosenArgmax += isArgmax(scores[best]) ? 1 / classIds.length : 0;
+      const natsPerToken = (score) =>
+        -score.logLikelihoods[classId] / (tokensPerClip * classIds.length);
+      posteriors.firstNatsPerToken += natsPerToken(scores[0]);
+      posteriors.chosenNatsPerToken += natsPerToken(scores[best]);
+    }
+    const read = controlTrackFromTokens(kept, classCount, classId, layout);
     malformed += read.malformed;
     controls.push(rendererControls(read.track, hop, clipLength));
   }
-  return { controls, malformedTokens: malformed, tokens: classIds.length * 2 * frames };
+  return {
+    controls,
+    malformedTokens: malformed,
+    tokens: classIds.length * candidates * tokensPerClip,
+    ...(candidates > 1 ? { posteriors } : {}),
+  };
 }
 
 /** Real clips of the chosen classes, `perClass` each, from a seeded test stream; labels 0…K−1. */
@@ -669,7 +788,11 @@ async function trainSpectralClassifier(train, realTest, classCount, seed) {
  * smallest negative log-likelihood is the guess (a Bayes classifier with a uniform prior, the
  * generative model's own view of the class). Returns its accuracy and confusion matrix.
  */
-function likelihoodClassification(wavenet, clips, { crop, eventCrops, seed, trackHop }) {
+function likelihoodClassification(
+  wavenet,
+  clips,
+  { crop, eventCrops, seed, trackHop, framesPerFrequencyToken },
+) {
   const classCount = wavenet.settings.classes;
   const length = Math.min(crop, clips.samplesPerClip);
   const confusionMatrix = Array.from({ length: classCount }, () => new Array(classCount).fill(0));
@@ -691,7 +814,13 @@ function likelihoodClassification(wavenet, clips, { crop, eventCrops, seed, trac
       const controls =
         wavenet.settings.controls > 0
           ? wavenet
-              .upsampleControls(tf.tensor3d(windowControls(window, trackHop), [1, frames, 2]))
+              .upsampleControls(
+                tf.tensor3d(windowControls(window, trackHop, framesPerFrequencyToken), [
+                  1,
+                  frames,
+                  2,
+                ]),
+              )
               .slice([0, 0, 0], [1, length, 2])
               .tile([classCount, 1, 1])
           : undefined;
@@ -727,6 +856,7 @@ const savedSettingNames = [
   'maxMinutes',
   'priorMinutes',
   'trackHop',
+  'framesPerFrequencyToken',
 ];
 
 /** Reads `<directory>/run.json` (written after training), with a message that names the fix. */
@@ -808,16 +938,19 @@ async function train(flags, objective, { wavenetOptions, parallel, grid, deadlin
     (grid.length > 1 ? grid.length : 0) +
     (withControls ? (flags.priorHop === controlHop ? 1 : 2) : 0);
   const priorSeconds = flags.priorMinutes * 60;
+  // Tracks the prior draws (each clip draws its setting's candidates; the reported clips, at most all).
   const priorClips =
-    clipCount +
-    (grid.length > 1 ? grid.length * flags.validationPerClass * flags.classes.length : 0);
+    clipCount * Math.max(...flags.priorCandidates) +
+    (grid.length > 1
+      ? grid.reduce((sum, entry) => sum + entry.priorCandidates, 0) *
+        flags.validationPerClass *
+        flags.classes.length
+      : 0);
   const reserveSeconds =
     generationEstimate * generations * 1.15 +
     30 +
     0.05 * flags.classifierClips * flags.classes.length +
-    (withControls
-      ? priorSeconds + priorClips * 2 * Math.ceil(clipLength / flags.priorHop) * 0.004
-      : 0);
+    (withControls ? priorSeconds + priorClips * priorTokensPerClip(flags) * 0.004 : 0);
   // Training (WaveNet and prior together) never exceeds the issue's 45 minutes.
   const trainSeconds = Math.min(
     45 * 60 - priorSeconds,
@@ -956,8 +1089,9 @@ async function main() {
   const saved = flags.fromRun === undefined ? undefined : readSavedRun(flags.fromRun);
   if (saved !== undefined) {
     for (const name of savedSettingNames) flags[name] = saved.settings[name];
-    // Runs before --track-hop trained their WaveNet on 64-sample tracks.
+    // Runs before --track-hop trained their WaveNet on 64-sample tracks, with a frequency per frame.
     flags.trackHop ??= controlHop;
+    flags.framesPerFrequencyToken ??= 1;
   }
   const started = performance.now();
   const deadline = started + flags.maxMinutes * 60_000;
@@ -1017,7 +1151,13 @@ async function main() {
   const likelihood = likelihoodClassification(
     objective.wavenet,
     realClips(flags.classes, flags.validationPerClass, deriveSeed(flags.seed, 14)),
-    { crop: flags.crop, eventCrops: flags.eventCrops, seed: flags.seed, trackHop: flags.trackHop },
+    {
+      crop: flags.crop,
+      eventCrops: flags.eventCrops,
+      seed: flags.seed,
+      trackHop: flags.trackHop,
+      framesPerFrequencyToken: flags.framesPerFrequencyToken,
+    },
   );
   log(
     `the model as a classifier (argmax over classes of the likelihood of ${likelihood.clips} real clips' ` +
@@ -1025,15 +1165,25 @@ async function main() {
   );
 
   // Generation: perClass clips of every class, in one parallel batch.
-  const describe = ({ temperature, topP, guidance, priorTemperature, priorTopP }) =>
+  const describe = ({
+    temperature,
+    topP,
+    guidance,
+    priorTemperature,
+    priorTopP,
+    priorCandidates,
+    priorSelection,
+  }) =>
     `temperature ${temperature}${topP < 1 ? `, top-p ${topP}` : ''}${guidance > 1 ? `, guidance ${guidance}` : ''}` +
-    `${priorTemperature !== 1 ? `, prior temperature ${priorTemperature}` : ''}${priorTopP < 1 ? `, prior top-p ${priorTopP}` : ''}`;
+    `${priorTemperature !== 1 ? `, prior temperature ${priorTemperature}` : ''}${priorTopP < 1 ? `, prior top-p ${priorTopP}` : ''}` +
+    `${priorCandidates > 1 ? `, best of ${priorCandidates} prior tracks by ${priorSelection}` : ''}`;
   // --controls: each clip's control track comes from the prior (or, for resynthesis, a real clip).
   let priorTokens = { malformedTokens: 0, tokens: 0, seconds: 0 };
   const generateSet = async (sampling, perClass, seed, realControls) => {
     const count = perClass * flags.classes.length;
     const classId = Array.from({ length: count }, (_, i) => Math.floor(i / perClass));
     let controls = realControls;
+    let posteriors;
     if (prior !== undefined && controls === undefined) {
       const priorStarted = performance.now();
       const drawn = await sampleControls(prior, classId, {
@@ -1042,6 +1192,9 @@ async function main() {
         topP: sampling.priorTopP,
         hop: flags.priorHop,
         seed: deriveSeed(seed, 5),
+        layout: tokenLayout(flags),
+        candidates: sampling.priorCandidates,
+        selection: sampling.priorSelection,
       });
       priorTokens = {
         malformedTokens: priorTokens.malformedTokens + drawn.malformedTokens,
@@ -1049,7 +1202,13 @@ async function main() {
         seconds: priorTokens.seconds + (performance.now() - priorStarted) / 1000,
       };
       controls = drawn.controls;
-      log(`drew ${count} control tracks from the prior`);
+      posteriors = drawn.posteriors;
+      log(
+        `drew ${count} control tracks from the prior` +
+          (posteriors === undefined
+            ? ''
+            : ` (best of ${sampling.priorCandidates}: the prior's own class posterior ${posteriors.first.toFixed(2)} → ${posteriors.chosen.toFixed(2)}, its argmax the clip's class ${(100 * posteriors.firstArgmax).toFixed(0)}% → ${(100 * posteriors.chosenArgmax).toFixed(0)}%, ${posteriors.firstNatsPerToken.toFixed(3)} → ${posteriors.chosenNatsPerToken.toFixed(3)} nats/token)`),
+      );
     }
     const generation = await generateWavenet(objective.wavenet, {
       samples: flags.generateSamples,
@@ -1072,20 +1231,24 @@ async function main() {
     generation.audio.forEach((clip, i) => {
       set.samples.set(clip, i * flags.generateSamples);
     });
-    return { set, generation };
+    return { set, generation, posteriors };
   };
   // Several sampling settings: each generates validation clips (their own seed), the classifier
   // scores them, and the best (the first on ties) generates the reported clips afresh.
   const samplingValidation = [];
   if (grid.length > 1) {
     for (const sampling of grid) {
-      const { set } = await generateSet(
+      const { set, posteriors } = await generateSet(
         sampling,
         flags.validationPerClass,
         deriveSeed(flags.seed, 98),
       );
       const report = await classifier.score(set);
-      samplingValidation.push({ ...sampling, matchRate: report.accuracy });
+      samplingValidation.push({
+        ...sampling,
+        matchRate: report.accuracy,
+        ...(posteriors === undefined ? {} : { priorPosteriors: posteriors }),
+      });
       log(
         `validation clips at ${describe(sampling)}: match ${(100 * report.accuracy).toFixed(1)}%`,
       );
@@ -1103,12 +1266,14 @@ async function main() {
     guidance: chosen.guidance,
     priorTemperature: chosen.priorTemperature,
     priorTopP: chosen.priorTopP,
+    priorCandidates: chosen.priorCandidates,
+    priorSelection: chosen.priorSelection,
   };
-  const { set: generated, generation } = await generateSet(
-    sampling,
-    flags.perClass,
-    deriveSeed(flags.seed, 99),
-  );
+  const {
+    set: generated,
+    generation,
+    posteriors: priorPosteriors,
+  } = await generateSet(sampling, flags.perClass, deriveSeed(flags.seed, 99));
   // --controls: the renderer alone, on the control tracks of real clips (validationPerClass each),
   // and, with a coarser --prior-hop, on those tracks analysed at the prior's hop.
   let resynthesis;
@@ -1119,7 +1284,11 @@ async function main() {
     const byClass = [...real.labels.keys()].sort((a, b) => real.labels[a] - real.labels[b]);
     const resynthesize = async (hop) => {
       const realControls = byClass.map((clip) =>
-        windowControls(real.samples.subarray(clip * clipLength, (clip + 1) * clipLength), hop),
+        windowControls(
+          real.samples.subarray(clip * clipLength, (clip + 1) * clipLength),
+          hop,
+          flags.framesPerFrequencyToken,
+        ),
       );
       const { set } = await generateSet(
         sampling,
@@ -1224,11 +1393,18 @@ async function main() {
           controls: {
             features: ['log2(frequency / 400 Hz) / 2', '(level dB + 33) / 33'],
             hop: controlHop,
+            trackHop: flags.trackHop,
+            framesPerFrequencyToken: flags.framesPerFrequencyToken,
             prior: training.prior,
             priorTemperature: sampling.priorTemperature,
             priorTemperatures: flags.priorTemperature,
             priorTopP: sampling.priorTopP,
             priorTopPs: flags.priorTopP,
+            priorCandidates: sampling.priorCandidates,
+            priorCandidateCounts: flags.priorCandidates,
+            priorSelection: sampling.priorSelection,
+            priorSelections: flags.priorSelection,
+            ...(priorPosteriors === undefined ? {} : { priorPosteriors }),
             priorSampling: { ...priorTokens, constrained: true },
           },
           resynthesis,
