@@ -60,6 +60,9 @@ export function controlClassScores(
   options: ControlTokenOptions = {},
 ): ControlClassScores[] {
   const own = classTokenOffset('controlClassScores', classId, classes);
+  const offsets = Array.from({ length: classes }, (_, k) =>
+    classTokenOffset('controlClassScores', k, classes),
+  );
   const group = framesPerFrequencyToken('controlClassScores', options) + 1;
   const isLoudnessSlot = (index: number) => index % group < group - 1;
   const { loudnessBins: loudnessCount, frequencyBins: frequencyCount } = controlCodebook;
@@ -91,21 +94,16 @@ export function controlClassScores(
     });
     // Row k: prompt k, then the frame tokens moved to class k (the last one is only a target).
     const inputs = new Int32Array(classes * length);
-    for (let k = 0; k < classes; k++) {
-      const offset = classTokenOffset('controlClassScores', k, classes);
+    offsets.forEach((offset, k) => {
       inputs[k * length] = k;
       for (let i = 0; i < length - 1; i++) inputs[k * length + 1 + i] = offset + local[i]!;
-    }
+    });
     const rows = tf.tidy(() => {
       const logits = prior.logits(tf.tensor2d(inputs, [classes, length], 'int32'), {
         training: false,
       });
-      return Array.from(
-        { length: classes },
-        (_, k) =>
-          logits
-            .slice([k, 0, classTokenOffset('controlClassScores', k, classes)], [1, length, width])
-            .dataSync() as Float32Array,
+      return offsets.map(
+        (offset, k) => logits.slice([k, 0, offset], [1, length, width]).dataSync() as Float32Array,
       );
     });
     const logLikelihoods = new Float64Array(classes);
