@@ -8,12 +8,19 @@
 // Probes, each alone and then 2 at once:
 //   - compute: a register-bound JS loop (scales with cores);
 //   - memory: 64 MB array copies (bound by DRAM bandwidth);
-//   - gpt, simclr: the bench's one-thread training steps (`node dist/cli.js --workloads X`).
+//   - gpt, simclr: the bench's one-thread training steps (`node dist/cli.js --workloads X`);
+//   - gpt split: what `gpt-data-parallel` asks of each core. One process trains the replica's GPT
+//     step (core's AdamW, clip 1) on the recipe's 12 sequences; then each of 2 processes trains it
+//     on 6 at the same time, exchanging nothing and waiting for nothing. Data-parallel workers
+//     finish a split step at the pace of the slower half, so 2 × the slower rate over the whole
+//     batch's rate alone bounds what 2 workers can reach on the split batch with a free gradient
+//     exchange. Alternated over --rounds rounds.
 // Then the bench's data-parallel rows (gpt-data-parallel, simclr-data-parallel) in the same
 // minutes, against the one-thread rows, so the two can be read side by side.
 //
 //   node scripts/scaling-profile.mjs                 # ~5 min on an idle machine; run after `pnpm --filter @selfsup/bench build`
 //   node scripts/scaling-profile.mjs --steps 10      # fewer timed steps per bench run
+//   node scripts/scaling-profile.mjs --rounds 5      # more rounds of the split probe
 //
 // Writes results/scaling-profile-<date>.json (atomically; -<HHMM> added when that file exists) and
 // prints a summary.
@@ -31,23 +38,29 @@ try {
   ({ values } = parseArgs({
     options: {
       steps: { type: 'string', default: '20' },
+      rounds: { type: 'string', default: '3' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   }));
 } catch (error) {
   console.error(
-    `${error.message}\nusage: node scripts/scaling-profile.mjs [--steps 20] [--out FILE]`,
+    `${error.message}\nusage: node scripts/scaling-profile.mjs [--steps 20] [--rounds 3] [--out FILE]`,
   );
   process.exit(2);
 }
 if (values.help) {
-  console.log('usage: node scripts/scaling-profile.mjs [--steps 20] [--out FILE]');
+  console.log('usage: node scripts/scaling-profile.mjs [--steps 20] [--rounds 3] [--out FILE]');
   process.exit(0);
 }
 const steps = Number(values.steps);
 if (!Number.isInteger(steps) || steps < 2) {
   console.error(`--steps must be an integer ≥ 2, got '${values.steps}'.`);
+  process.exit(2);
+}
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`--rounds must be an integer ≥ 1, got '${values.rounds}'.`);
   process.exit(2);
 }
 
@@ -65,9 +78,42 @@ const probes = {
     console.log(JSON.stringify({ rate: (reps * 2 * n * 4 * 2) / 1e9 / ((performance.now() - t) / 1000), unit: 'GB/s' }));`,
 };
 
-function run(command, args) {
+// The replica's GPT step on SPLIT_BATCH sequences for 4 s after 20 warm-up steps (run with the
+// bench's directory as the working directory, where @selfsup/core and tfjs resolve).
+const splitProbe = `
+  import { initBackend, SeededRandom, clipByGlobalNorm, collectTrainableParameters, createAdamW } from '@selfsup/core';
+  import * as tf from '@tensorflow/tfjs';
+  const { createGptReplica } = await import(${JSON.stringify(new URL('../dist/replicas.js', import.meta.url).href)});
+  await initBackend({ backend: 'wasm', quiet: true });
+  const size = Number(process.env.SPLIT_BATCH), block = 64;
+  const objective = createGptReplica({ seed: 0 });
+  const parameters = collectTrainableParameters(objective);
+  const variables = parameters.map((parameter) => parameter.variable);
+  const optimizer = createAdamW({ weightDecay: 0.1, beta1: 0.9, beta2: 0.99 });
+  const random = new SeededRandom(1);
+  const ids = Array.from({ length: size * (block + 1) }, () => random.nextInt(65));
+  const window = (shift) => tf.tensor2d(Array.from({ length: size * block }, (_, i) => ids[Math.floor(i / block) * (block + 1) + (i % block) + shift]), [size, block], 'int32');
+  const batch = { tokens: window(0), targets: window(1) };
+  const step = () => tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => objective.doLoss(batch).loss, variables);
+    const keyed = Object.fromEntries(parameters.map((parameter) => [parameter.key, grads[parameter.variable.name]]));
+    const { gradients } = clipByGlobalNorm(keyed, 1);
+    optimizer.applyGradients(parameters, gradients, 1e-3);
+    return value;
+  }).dataSync()[0];
+  for (let i = 0; i < 20; i++) step();
+  let n = 0; const t = performance.now();
+  while (performance.now() - t < 4000) { step(); n++; }
+  console.log(JSON.stringify({ rate: (n * size * block) / ((performance.now() - t) / 1000), unit: 'tokens/s' }));`;
+
+function run(command, args, environment) {
   return new Promise((resolvePromise, reject) => {
-    execFile(command, args, { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    const options = {
+      maxBuffer: 64 << 20,
+      cwd: resolve(here, '..'),
+      env: { ...process.env, ...environment },
+    };
+    execFile(command, args, options, (error, stdout, stderr) => {
       if (error)
         reject(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
       else resolvePromise(stdout);
@@ -115,6 +161,23 @@ for (const name of ['compute', 'memory']) {
   report.probes[name] = await aloneAndPaired(() => probe(name));
   console.log(
     `${name}: alone ${report.probes[name].alone.toFixed(1)}, 2 processes ${report.probes[name].combined.toFixed(1)} → ${report.probes[name].scaling.toFixed(2)}×`,
+  );
+}
+const splitRate = async (size) =>
+  JSON.parse(
+    await run(process.execPath, ['--input-type=module', '-e', splitProbe], {
+      SPLIT_BATCH: String(size),
+    }),
+  ).rate;
+report.probes.gptSplit = [];
+for (let round = 0; round < rounds; round++) {
+  const whole = await splitRate(12);
+  const half = await splitRate(6);
+  const pair = await Promise.all([splitRate(6), splitRate(6)]);
+  const ceiling = (2 * Math.min(...pair)) / whole;
+  report.probes.gptSplit.push({ whole, half, pair, ceiling });
+  console.log(
+    `gpt split, round ${round + 1}: 12 sequences alone ${whole.toFixed(0)} tokens/s, 6 alone ${half.toFixed(0)}, 6 in each of 2 processes ${pair.map((rate) => rate.toFixed(0)).join(' + ')} → split ceiling ${ceiling.toFixed(2)}×`,
   );
 }
 for (const workload of ['gpt', 'simclr']) {
