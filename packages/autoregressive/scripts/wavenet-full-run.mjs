@@ -45,7 +45,10 @@
 // to --prior-hop, the renderer learns the tracks a prior of that hop writes),
 // --frames-per-frequency-token N (1: the prior's tokens give each group of N frames its levels and
 // one frequency, the group's loudest frame's, and the WaveNet trains on tracks with the frequency
-// held so; e.g. 2 with 16-ms frames: levels at 16 ms, pitch at 32 ms), --prior-layers N (3)
+// held so; e.g. 2 with 16-ms frames: levels at 16 ms, pitch at 32 ms), --timbre-channel (a third
+// control feature per 8-ms frame, extractTimbreTrack: the share of the frame's spectral energy off
+// its dominant peak; real clips carry their own, a prior's track gets its class's mean over its event
+// frames, those within 15 dB of its loudest, and the background mean elsewhere), --prior-layers N (3)
 // and --prior-dimensions N (96, a multiple of the prior's 4 heads), --prior-batch-size N (16); the
 // prior's sampling is constrained to well-formed tokens of its class (controlTokenConstraint),
 // --prior-candidates N (1; a list joins the validated grid: the prior draws N tracks per clip and
@@ -97,6 +100,7 @@ const {
   createWavenetObjective,
   encodeWav,
   extractControlTrack,
+  extractTimbreTrack,
   generate,
   generateWavenet,
   holdFrequencyOverGroups,
@@ -112,7 +116,7 @@ const usage =
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
   '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--guidance 1 | 1,2,4,…] [--validation-per-class 5] [--event-crops] ' +
   '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] ' +
-  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--prior-candidates 1] [--prior-selection likelihood] [--frames-per-frequency-token 1] [--retrain-prior] [--smoke] [--quiet]';
+  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--prior-candidates 1] [--prior-selection likelihood] [--frames-per-frequency-token 1] [--timbre-channel] [--retrain-prior] [--smoke] [--quiet]';
 
 /**
  * How --prior-candidates > 1 keeps one of a clip's tracks: the highest log-likelihood under the
@@ -168,6 +172,7 @@ function parseFlags() {
         'prior-candidates': { type: 'string', default: '1' },
         'prior-selection': { type: 'string', default: 'likelihood' },
         'frames-per-frequency-token': { type: 'string', default: '1' },
+        'timbre-channel': { type: 'boolean', default: false },
         'prior-hop': { type: 'string', default: String(controlHop) },
         'prior-batch-size': { type: 'string', default: '16' },
         'track-hop': { type: 'string', default: String(controlHop) },
@@ -279,6 +284,8 @@ function parseFlags() {
   for (const name of ['prior-hop', 'track-hop'])
     if (Number(values[name]) % controlHop !== 0)
       fail(`--${name} must be a multiple of ${controlHop}, got '${values[name]}'.`);
+  if (values['timbre-channel'] && !values.controls)
+    fail('--timbre-channel is a channel of the control track: add --controls.');
   const steps = values.steps === 'auto' ? 'auto' : Number(values.steps);
   if (steps !== 'auto' && !(Number.isInteger(steps) && steps >= 1))
     fail(`--steps must be 'auto' or a positive integer, got '${values.steps}'.`);
@@ -293,7 +300,9 @@ function parseFlags() {
       skipChannels: integer('skip-channels', 1),
       dilationCycle: integer('dilation-cycle', 1),
       classes: classes.length,
-      ...(values.controls ? { controls: controlFeatureCount, controlHop } : {}),
+      ...(values.controls
+        ? { controls: controlFeatureCount + (values['timbre-channel'] ? 1 : 0), controlHop }
+        : {}),
     },
     priorMinutes: values.controls
       ? positive('prior-minutes', values['prior-minutes'] ?? (smoke ? '0.2' : '10'))
@@ -318,6 +327,7 @@ function parseFlags() {
     priorBatchSize,
     trackHop: integer('track-hop', controlHop),
     framesPerFrequencyToken: integer('frames-per-frequency-token', 1),
+    timbreChannel: values['timbre-channel'],
     priorLayers: integer('prior-layers', 1),
     priorDimensions: integer('prior-dimensions', 4),
     retrainPrior: values['retrain-prior'],
@@ -427,15 +437,17 @@ function loudWindowStart(samples, length, seed) {
  * classes[label], label uniform over the chosen classes (labels are 0…K−1). Whole clips (T = 1 s;
  * the objective crops), or with `eventCrops` a loud window of `crop` samples per clip
  * ({@link loudWindowStart}). With `controls` (a locally conditioned model), each row also carries
- * its window's control features `[frames, 2]` (`controls` [B, frames, 2]).
+ * its window's control features `[frames, F]` (`controls` [B, frames, F]; F = 3 with the timbre
+ * channel, else 2).
  */
 function conditionalAudioSource(
   classes,
   batchSize,
-  { crop, eventCrops, model, trackHop, framesPerFrequencyToken },
+  { crop, eventCrops, model, trackHop, framesPerFrequencyToken, timbreChannel },
 ) {
   const length = eventCrops ? crop : clipLength;
   const withControls = model.controls > 0;
+  const features = model.controls;
   const frames = Math.ceil(length / controlHop);
   return {
     specificationVersion: 'v1',
@@ -443,7 +455,7 @@ function conditionalAudioSource(
       for (let batch = position; ; batch++) {
         const audio = new Float32Array(batchSize * length);
         const labels = new Int32Array(batchSize);
-        const controls = new Float32Array(withControls ? batchSize * frames * 2 : 0);
+        const controls = new Float32Array(withControls ? batchSize * frames * features : 0);
         for (let row = 0; row < batchSize; row++) {
           const exampleSeed = deriveSeed(seed, 1, batch * batchSize + row);
           const label = deriveSeed(exampleSeed, 7) % classes.length;
@@ -456,14 +468,16 @@ function conditionalAudioSource(
           labels[row] = label;
           if (withControls)
             controls.set(
-              windowControls(window, trackHop, framesPerFrequencyToken),
-              row * frames * 2,
+              windowControls(window, trackHop, framesPerFrequencyToken, timbreChannel),
+              row * frames * features,
             );
         }
         yield {
           audio: tf.tensor3d(audio, [batchSize, length, 1]),
           labels: tf.tensor1d(labels, 'int32'),
-          ...(withControls ? { controls: tf.tensor3d(controls, [batchSize, frames, 2]) } : {}),
+          ...(withControls
+            ? { controls: tf.tensor3d(controls, [batchSize, frames, features]) }
+            : {}),
         };
       }
     },
@@ -476,13 +490,91 @@ function conditionalAudioSource(
  * could at best write); with `framesPerFrequencyToken` > 1, its frequency held over groups of that
  * many frames (the pitch a prior's tokens of that layout carry).
  */
-function windowControls(window, hop = controlHop, framesPerFrequencyToken = 1) {
+function windowControls(
+  window,
+  hop = controlHop,
+  framesPerFrequencyToken = 1,
+  timbreChannel = false,
+) {
   const track = extractControlTrack(window, { sampleRate, hop });
-  return rendererControls(
+  const features = rendererControls(
     holdFrequencyOverGroups(track, framesPerFrequencyToken),
     hop,
     window.length,
   );
+  return timbreChannel ? withTimbre(features, timbreFeatures(window)) : features;
+}
+
+/** --timbre-channel: the renderer's timbre feature per 64-sample frame, extractTimbreTrack's share mapped to −1…1. */
+function timbreFeatures(samples) {
+  return extractTimbreTrack(samples, { hop: controlHop }).map((share) => 2 * share - 1);
+}
+
+/** Frame-major `[frames, 2]` control features with a timbre value per frame appended: `[frames, 3]`. */
+function withTimbre(features, timbre) {
+  const frames = features.length / controlFeatureCount;
+  const out = new Float32Array(frames * (controlFeatureCount + 1));
+  for (let frame = 0; frame < frames; frame++) {
+    out.set(
+      features.subarray(frame * controlFeatureCount, (frame + 1) * controlFeatureCount),
+      frame * (controlFeatureCount + 1),
+    );
+    out[frame * (controlFeatureCount + 1) + controlFeatureCount] = timbre[frame] ?? 0;
+  }
+  return out;
+}
+
+/** 15 dB in the level feature's units ((dB + 33) / 33): event frames are within it of a clip's loudest. */
+const eventLevelMargin = 15 / 33;
+
+/** The seed stream of {@link classTimbreMeans}' clips. */
+const timbreMeanSeed = 4242;
+
+/** Whether each frame of `[frames, 2]` control features is an event frame (within 15 dB of the loudest). */
+function eventFrames(features) {
+  const frames = features.length / controlFeatureCount;
+  let loudest = -Infinity;
+  for (let frame = 0; frame < frames; frame++)
+    loudest = Math.max(loudest, features[frame * controlFeatureCount + 1]);
+  return Array.from(
+    { length: frames },
+    (_, frame) => features[frame * controlFeatureCount + 1] >= loudest - eventLevelMargin,
+  );
+}
+
+/**
+ * --timbre-channel: what a prior's track gets for timbre, since the prior writes pitch and level
+ * only. Over `perClass` clips of each class (syntheticAudioExample of a fixed stream of seeds,
+ * `timbreMeanSeed`, whatever --seed), the mean timbre feature of the event frames, per class, and
+ * of the other frames, over all classes.
+ */
+function classTimbreMeans(classes, perClass = 30) {
+  const event = [];
+  let backgroundSum = 0;
+  let backgroundCount = 0;
+  classes.forEach((id, label) => {
+    let sum = 0;
+    let count = 0;
+    for (let clip = 0; clip < perClass; clip++) {
+      const { samples } = syntheticAudioExample(
+        deriveSeed(timbreMeanSeed, label, clip),
+        { sampleRate },
+        id,
+      );
+      const loud = eventFrames(windowControls(samples));
+      timbreFeatures(samples).forEach((value, frame) => {
+        if (loud[frame]) {
+          sum += value;
+          count++;
+        } else {
+          backgroundSum += value;
+          backgroundCount++;
+        }
+      });
+    }
+    event.push(count === 0 ? 0 : sum / count);
+  });
+  return { event, background: backgroundCount === 0 ? 1 : backgroundSum / backgroundCount };
 }
 
 /** The control features the renderer reads for a `length`-sample clip from a track of `hop` samples. */
@@ -652,12 +744,24 @@ async function trainControlPrior(flags, prior, log) {
  * wrong kind (none, with the constraint: the count checks it). With `candidates` > 1 the prior
  * draws that many tracks per clip (the first with the seed a single draw uses) and keeps the one of
  * the highest `selection` score under the prior itself (controlClassScores: the log-likelihood
- * under the clip's class, or its class posterior); the scores are summarised.
+ * under the clip's class, or its class posterior); the scores are summarised. With `timbreMeans`
+ * (--timbre-channel), each track's event frames get its class's mean timbre, the others the
+ * background's ({@link classTimbreMeans}).
  */
 async function sampleControls(
   prior,
   classIds,
-  { classCount, temperature, topP, seed, hop, layout, candidates = 1, selection = 'likelihood' },
+  {
+    classCount,
+    temperature,
+    topP,
+    seed,
+    hop,
+    layout,
+    candidates = 1,
+    selection = 'likelihood',
+    timbreMeans,
+  },
 ) {
   const frames = Math.ceil(clipLength / hop);
   const tokensPerClip = controlSequenceLength(frames, layout) - 1;
@@ -707,7 +811,17 @@ async function sampleControls(
     }
     const read = controlTrackFromTokens(kept, classCount, classId, layout);
     malformed += read.malformed;
-    controls.push(rendererControls(read.track, hop, clipLength));
+    const features = rendererControls(read.track, hop, clipLength);
+    controls.push(
+      timbreMeans === undefined
+        ? features
+        : withTimbre(
+            features,
+            eventFrames(features).map((loud) =>
+              loud ? timbreMeans.event[classId] : timbreMeans.background,
+            ),
+          ),
+    );
   }
   return {
     controls,
@@ -791,9 +905,10 @@ async function trainSpectralClassifier(train, realTest, classCount, seed) {
 function likelihoodClassification(
   wavenet,
   clips,
-  { crop, eventCrops, seed, trackHop, framesPerFrequencyToken },
+  { crop, eventCrops, seed, trackHop, framesPerFrequencyToken, timbreChannel },
 ) {
   const classCount = wavenet.settings.classes;
+  const features = wavenet.settings.controls;
   const length = Math.min(crop, clips.samplesPerClip);
   const confusionMatrix = Array.from({ length: classCount }, () => new Array(classCount).fill(0));
   let correct = 0;
@@ -815,13 +930,12 @@ function likelihoodClassification(
         wavenet.settings.controls > 0
           ? wavenet
               .upsampleControls(
-                tf.tensor3d(windowControls(window, trackHop, framesPerFrequencyToken), [
-                  1,
-                  frames,
-                  2,
-                ]),
+                tf.tensor3d(
+                  windowControls(window, trackHop, framesPerFrequencyToken, timbreChannel),
+                  [1, frames, features],
+                ),
               )
-              .slice([0, 0, 0], [1, length, 2])
+              .slice([0, 0, 0], [1, length, features])
               .tile([classCount, 1, 1])
           : undefined;
       const logits = wavenet.logits(ids, everyClass, controls);
@@ -857,6 +971,7 @@ const savedSettingNames = [
   'priorMinutes',
   'trackHop',
   'framesPerFrequencyToken',
+  'timbreChannel',
 ];
 
 /** Reads `<directory>/run.json` (written after training), with a message that names the fix. */
@@ -922,7 +1037,7 @@ async function train(flags, objective, { wavenetOptions, parallel, grid, deadlin
       ? {
           controls: Array.from(
             { length: clipCount },
-            () => new Float32Array(2 * Math.ceil(probeSamples / controlHop)),
+            () => new Float32Array(flags.model.controls * Math.ceil(probeSamples / controlHop)),
           ),
         }
       : {}),
@@ -1092,6 +1207,7 @@ async function main() {
     // Runs before --track-hop trained their WaveNet on 64-sample tracks, with a frequency per frame.
     flags.trackHop ??= controlHop;
     flags.framesPerFrequencyToken ??= 1;
+    flags.timbreChannel ??= false;
   }
   const started = performance.now();
   const deadline = started + flags.maxMinutes * 60_000;
@@ -1157,6 +1273,7 @@ async function main() {
       seed: flags.seed,
       trackHop: flags.trackHop,
       framesPerFrequencyToken: flags.framesPerFrequencyToken,
+      timbreChannel: flags.timbreChannel,
     },
   );
   log(
@@ -1179,6 +1296,12 @@ async function main() {
     `${priorCandidates > 1 ? `, best of ${priorCandidates} prior tracks by ${priorSelection}` : ''}`;
   // --controls: each clip's control track comes from the prior (or, for resynthesis, a real clip).
   let priorTokens = { malformedTokens: 0, tokens: 0, seconds: 0 };
+  // --timbre-channel: the timbre a prior's tracks get (the prior writes pitch and level only).
+  const timbreMeans = flags.timbreChannel ? classTimbreMeans(flags.classes) : undefined;
+  if (timbreMeans !== undefined)
+    log(
+      `timbre channel: event frames' mean per class ${timbreMeans.event.map((value) => value.toFixed(2)).join(', ')}; background ${timbreMeans.background.toFixed(2)}`,
+    );
   const generateSet = async (sampling, perClass, seed, realControls) => {
     const count = perClass * flags.classes.length;
     const classId = Array.from({ length: count }, (_, i) => Math.floor(i / perClass));
@@ -1195,6 +1318,7 @@ async function main() {
         layout: tokenLayout(flags),
         candidates: sampling.priorCandidates,
         selection: sampling.priorSelection,
+        timbreMeans,
       });
       priorTokens = {
         malformedTokens: priorTokens.malformedTokens + drawn.malformedTokens,
@@ -1288,6 +1412,7 @@ async function main() {
           real.samples.subarray(clip * clipLength, (clip + 1) * clipLength),
           hop,
           flags.framesPerFrequencyToken,
+          flags.timbreChannel,
         ),
       );
       const { set } = await generateSet(
@@ -1391,10 +1516,17 @@ async function main() {
     ...(flags.model.controls > 0
       ? {
           controls: {
-            features: ['log2(frequency / 400 Hz) / 2', '(level dB + 33) / 33'],
+            features: [
+              'log2(frequency / 400 Hz) / 2',
+              '(level dB + 33) / 33',
+              ...(flags.timbreChannel
+                ? ["2 × the share of the frame's spectral energy off its dominant peak − 1"]
+                : []),
+            ],
             hop: controlHop,
             trackHop: flags.trackHop,
             framesPerFrequencyToken: flags.framesPerFrequencyToken,
+            ...(flags.timbreChannel ? { timbreChannel: timbreMeans } : {}),
             prior: training.prior,
             priorTemperature: sampling.priorTemperature,
             priorTemperatures: flags.priorTemperature,

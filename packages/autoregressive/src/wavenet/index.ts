@@ -30,6 +30,8 @@ export { encodeWav } from './encode-wav';
 export type { GenerateWavenetOptions, WavenetGeneration } from './generate-wavenet';
 export { generateWavenet } from './generate-wavenet';
 export { muLawCompanded, muLawDecode, muLawEncode, muLawLevels } from './mu-law';
+export type { TimbreTrackOptions } from './timbre-track';
+export { extractTimbreTrack } from './timbre-track';
 export type { Wavenet } from './wavenet';
 export { createWavenet } from './wavenet';
 export { WavenetEncoder, wavenetEncoders, wavenetEncoderType } from './wavenet-encoder';
