@@ -1,4 +1,5 @@
 import { fourierTransform } from '@selfsup/core';
+import { analysisHannWindow, loadAnalysisFrame } from './analysis-frames';
 
 /**
  * The control track of a clip: per frame of `hop` samples, its dominant frequency and its loudness,
@@ -98,29 +99,12 @@ export function extractControlTrack(
   options: ControlTrackOptions = {},
 ): ControlTrack {
   const { sampleRate = 8000, hop = 64, analysisWindow = 256 } = options;
-  if (!(Number.isInteger(hop) && hop >= 1)) {
-    throw new RangeError(`extractControlTrack: hop must be a positive integer, got ${hop}.`);
-  }
-  if (
-    !(
-      Number.isInteger(analysisWindow) &&
-      analysisWindow >= 16 &&
-      (analysisWindow & (analysisWindow - 1)) === 0
-    )
-  ) {
-    throw new RangeError(
-      `extractControlTrack: analysisWindow must be a power of two ≥ 16, got ${analysisWindow}.`,
-    );
-  }
+  const hann = analysisHannWindow('extractControlTrack', hop, analysisWindow);
   if (!(sampleRate > 0 && Number.isFinite(sampleRate))) {
     throw new RangeError(`extractControlTrack: sampleRate must be positive, got ${sampleRate}.`);
   }
   const frames = Math.ceil(samples.length / hop);
   const size = 4 * analysisWindow;
-  const hann = Float64Array.from(
-    { length: analysisWindow },
-    (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / analysisWindow),
-  );
   const lowestBin = Math.ceil((controlCodebook.lowestFrequency * size) / sampleRate);
   const real = new Float64Array(size);
   const imaginary = new Float64Array(size);
@@ -133,10 +117,7 @@ export function extractControlTrack(
     let energy = 0;
     for (let i = centre - hop; i < centre + hop; i++) energy += at(i) ** 2;
     loudnessBins[frame] = loudnessBin(10 * Math.log10(energy / (2 * hop) + 1e-12));
-    real.fill(0);
-    imaginary.fill(0);
-    const start = centre - analysisWindow / 2;
-    for (let i = 0; i < analysisWindow; i++) real[i] = hann[i]! * at(start + i);
+    loadAnalysisFrame(samples, frame, hop, hann, real, imaginary);
     fourierTransform(real, imaginary);
     let peak = lowestBin;
     for (let k = lowestBin; k < size / 2; k++) {

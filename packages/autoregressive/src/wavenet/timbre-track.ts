@@ -1,4 +1,5 @@
 import { fourierTransform } from '@selfsup/core';
+import { analysisHannWindow, loadAnalysisFrame } from './analysis-frames';
 
 /** Options of {@link extractTimbreTrack}. */
 export type TimbreTrackOptions = {
@@ -35,20 +36,7 @@ export function extractTimbreTrack(
   options: TimbreTrackOptions = {},
 ): Float32Array {
   const { hop = 64, analysisWindow = 256, peakHalfWidth = 8 } = options;
-  if (!(Number.isInteger(hop) && hop >= 1)) {
-    throw new RangeError(`extractTimbreTrack: hop must be a positive integer, got ${hop}.`);
-  }
-  if (
-    !(
-      Number.isInteger(analysisWindow) &&
-      analysisWindow >= 16 &&
-      (analysisWindow & (analysisWindow - 1)) === 0
-    )
-  ) {
-    throw new RangeError(
-      `extractTimbreTrack: analysisWindow must be a power of two ≥ 16, got ${analysisWindow}.`,
-    );
-  }
+  const hann = analysisHannWindow('extractTimbreTrack', hop, analysisWindow);
   if (!(Number.isInteger(peakHalfWidth) && peakHalfWidth >= 0)) {
     throw new RangeError(
       `extractTimbreTrack: peakHalfWidth must be an integer ≥ 0, got ${peakHalfWidth}.`,
@@ -56,20 +44,12 @@ export function extractTimbreTrack(
   }
   const frames = Math.ceil(samples.length / hop);
   const size = 4 * analysisWindow;
-  const hann = Float64Array.from(
-    { length: analysisWindow },
-    (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / analysisWindow),
-  );
   const real = new Float64Array(size);
   const imaginary = new Float64Array(size);
   const power = new Float64Array(size / 2);
   const shares = new Float32Array(frames);
-  const at = (index: number) => (index >= 0 && index < samples.length ? samples[index]! : 0);
   for (let frame = 0; frame < frames; frame++) {
-    const start = frame * hop + Math.floor(hop / 2) - analysisWindow / 2;
-    real.fill(0);
-    imaginary.fill(0);
-    for (let i = 0; i < analysisWindow; i++) real[i] = hann[i]! * at(start + i);
+    loadAnalysisFrame(samples, frame, hop, hann, real, imaginary);
     fourierTransform(real, imaginary);
     let peak = 1;
     let total = 0;
