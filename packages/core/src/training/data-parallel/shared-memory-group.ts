@@ -62,15 +62,9 @@ export function abortExchange(buffers: ExchangeBuffers, reason: 1 | 2 = 1): void
 }
 
 /**
- * `target[i] += source[i]` for every i: a small top-level function, so that V8 optimizes the hot
- * loop after a few calls (see `divideInPlace` in the replica).
+ * `out[i] = a[i] + b[i]` (each sum rounded to float32 by the store; `out` may be `a`): a small
+ * top-level function, so that V8 optimizes the hot loop after a few calls.
  */
-function addInto(target: Float32Array, source: Float32Array): void {
-  for (let index = 0; index < target.length; index++)
-    target[index] = (target[index] as number) + (source[index] as number);
-}
-
-/** `out[i] = a[i] + b[i]` (each sum rounded to float32 by the store). */
 function addPair(out: Float32Array, a: Float32Array, b: Float32Array): void {
   for (let index = 0; index < out.length; index++)
     out[index] = (a[index] as number) + (b[index] as number);
@@ -94,7 +88,7 @@ function divideInto(out: Float32Array, a: Float32Array, divisor: number): void {
 
 /**
  * One rank's share of a reduction: `out[i] = slot₀[i] + slot₁[i] + …` (float32 sums in rank
- * order, as {@link addInto} leaves them) for `from ≤ i < to`, divided by `divisor` below
+ * order, as {@link SharedMemoryGroup.allReduceSum} adds them) for `from ≤ i < to`, divided by `divisor` below
  * `dividedEnd`. Whole-array passes over typed-array views (one per added slot, the division
  * fused into the last), each a small loop that V8 compiles to straight loads, adds and stores:
  * 2.6× faster than one loop over the indices with an inner loop over the ranks (0.53 against
@@ -250,7 +244,7 @@ export class SharedMemoryGroup {
     const result = into ?? new Float32Array(length);
     result.set(slots.subarray(0, length));
     for (let rank = 1; rank < this.size; rank++)
-      addInto(result, slots.subarray(rank * this.capacity, rank * this.capacity + length));
+      addPair(result, result, slots.subarray(rank * this.capacity, rank * this.capacity + length));
     this.barrier();
     return result;
   }
