@@ -54,9 +54,14 @@
 // --prior-candidates N (1; a list joins the validated grid: the prior draws N tracks per clip and
 // keeps one, by --prior-selection likelihood (the likeliest under the clip's class) or posterior
 // (the prior's own class posterior, controlClassScores; a list joins the grid)),
+// --prior-guidance W (1; a list joins the validated grid: class guidance of the prior, each frame
+// token drawn from w · log p(x | class) − (w − 1) · log(mean over classes of p(x | k)),
+// generateGuidedControlTokens; with --prior-top-p 1),
 // --retrain-prior (with --from-run: keep that run's WaveNet, train a new prior for --prior-minutes,
 // at most what the WaveNet's training left of the 45 minutes, in a fresh run directory whose
-// run.json points at the WaveNet), --quiet. The report also scores the model as a classifier of
+// run.json points at the WaveNet), --dump-clips DIR (also write the reported clips, and with
+// --controls the real clips and their resynthesis, as raw float32 files with their labels, for
+// offline analysis), --quiet. The report also scores the model as a classifier of
 // --validation-per-class real clips per class (likelihoodClassification: the class under which each
 // clip's training window is likeliest), which says whether the model has learnt the classes at all.
 // Uses the built package (../dist/index.js: run `npx tsup` first).
@@ -102,6 +107,7 @@ const {
   extractControlTrack,
   extractTimbreTrack,
   generate,
+  generateGuidedControlTokens,
   generateWavenet,
   holdFrequencyOverGroups,
   muLawEncode,
@@ -116,7 +122,7 @@ const usage =
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
   '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--guidance 1 | 1,2,4,…] [--validation-per-class 5] [--event-crops] ' +
   '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] ' +
-  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--prior-candidates 1] [--prior-selection likelihood] [--frames-per-frequency-token 1] [--timbre-channel] [--retrain-prior] [--smoke] [--quiet]';
+  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--prior-candidates 1] [--prior-selection likelihood] [--prior-guidance 1] [--frames-per-frequency-token 1] [--timbre-channel] [--retrain-prior] [--dump-clips DIR] [--smoke] [--quiet]';
 
 /**
  * How --prior-candidates > 1 keeps one of a clip's tracks: the highest log-likelihood under the
@@ -171,6 +177,7 @@ function parseFlags() {
         'prior-top-p': { type: 'string', default: '1' },
         'prior-candidates': { type: 'string', default: '1' },
         'prior-selection': { type: 'string', default: 'likelihood' },
+        'prior-guidance': { type: 'string', default: '1' },
         'frames-per-frequency-token': { type: 'string', default: '1' },
         'timbre-channel': { type: 'boolean', default: false },
         'prior-hop': { type: 'string', default: String(controlHop) },
@@ -179,6 +186,7 @@ function parseFlags() {
         'prior-layers': { type: 'string', default: '3' },
         'prior-dimensions': { type: 'string', default: '96' },
         smoke: { type: 'boolean', default: false },
+        'dump-clips': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -289,6 +297,10 @@ function parseFlags() {
   const steps = values.steps === 'auto' ? 'auto' : Number(values.steps);
   if (steps !== 'auto' && !(Number.isInteger(steps) && steps >= 1))
     fail(`--steps must be 'auto' or a positive integer, got '${values.steps}'.`);
+  if (values['prior-guidance'] !== '1' && values['prior-top-p'] !== '1')
+    fail(
+      '--prior-guidance draws from the whole guided distribution; give it with --prior-top-p 1.',
+    );
   return {
     smoke,
     // The smoke run's whole budget is 1.5 min unless --max-minutes says otherwise.
@@ -323,6 +335,11 @@ function parseFlags() {
       'a positive integer or a list of distinct ones',
     ),
     priorSelection: distinctValues('prior-selection', priorSelections),
+    priorGuidance: distinctNumbers(
+      'prior-guidance',
+      (value) => value >= 1 && Number.isFinite(value),
+      'a number ≥ 1 or a list of distinct ones',
+    ),
     priorHop: integer('prior-hop', controlHop),
     priorBatchSize,
     trackHop: integer('track-hop', controlHop),
@@ -370,6 +387,7 @@ function parseFlags() {
       new Date().toISOString().replace(/[:.]/g, '-'),
     ),
     fromRun: values['from-run'] === undefined ? undefined : resolve(values['from-run']),
+    dumpClips: values['dump-clips'] === undefined ? undefined : resolve(values['dump-clips']),
     quiet: values.quiet,
   };
 }
@@ -387,6 +405,7 @@ function samplingGrid(flags) {
     priorTopP: flags.priorTopP,
     priorCandidates: flags.priorCandidates,
     priorSelection: flags.priorSelection,
+    priorGuidance: flags.priorGuidance,
   };
   // One candidate leaves nothing to select: its setting is listed once, with the first selection.
   return Object.entries(lists)
@@ -399,6 +418,23 @@ function samplingGrid(flags) {
       (setting) =>
         setting.priorCandidates > 1 || setting.priorSelection === flags.priorSelection[0],
     );
+}
+
+/** --dump-clips: a set's samples as `<name>.f32` (raw float32) and its labels and shape as `<name>.json`. */
+function dumpClips(directory, name, set) {
+  writeAtomically(
+    join(directory, `${name}.f32`),
+    new Uint8Array(set.samples.buffer, set.samples.byteOffset, set.samples.byteLength),
+  );
+  writeAtomically(
+    join(directory, `${name}.json`),
+    JSON.stringify({
+      count: set.count,
+      samplesPerClip: set.samplesPerClip,
+      sampleRate: set.sampleRate,
+      labels: Array.from(set.labels),
+    }),
+  );
 }
 
 /** Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename). */
@@ -744,7 +780,9 @@ async function trainControlPrior(flags, prior, log) {
  * wrong kind (none, with the constraint: the count checks it). With `candidates` > 1 the prior
  * draws that many tracks per clip (the first with the seed a single draw uses) and keeps the one of
  * the highest `selection` score under the prior itself (controlClassScores: the log-likelihood
- * under the clip's class, or its class posterior); the scores are summarised. With `timbreMeans`
+ * under the clip's class, or its class posterior); the scores are summarised. With `guidance` > 1
+ * every token is drawn with class guidance (generateGuidedControlTokens: the track under every
+ * class prompt, a batch of K rows per token). With `timbreMeans`
  * (--timbre-channel), each track's event frames get its class's mean timbre, the others the
  * background's ({@link classTimbreMeans}).
  */
@@ -760,6 +798,7 @@ async function sampleControls(
     layout,
     candidates = 1,
     selection = 'likelihood',
+    guidance = 1,
     timbreMeans,
   },
 ) {
@@ -779,13 +818,26 @@ async function sampleControls(
   for (const [clip, classId] of classIds.entries()) {
     const drawn = [];
     for (let candidate = 0; candidate < candidates; candidate++) {
-      const { ids } = await generate(prior, [classId], {
-        maxTokens: tokensPerClip,
-        temperature,
-        topP,
-        seed: candidate === 0 ? deriveSeed(seed, clip) : deriveSeed(seed, clip, candidate),
-        allowedTokens: controlTokenConstraint(classId, classCount, layout),
-      });
+      const drawSeed = candidate === 0 ? deriveSeed(seed, clip) : deriveSeed(seed, clip, candidate);
+      // Guidance 1 is the prior's own distribution: generate draws the same tokens, with top-p.
+      const { ids } =
+        guidance === 1
+          ? await generate(prior, [classId], {
+              maxTokens: tokensPerClip,
+              temperature,
+              topP,
+              seed: drawSeed,
+              allowedTokens: controlTokenConstraint(classId, classCount, layout),
+            })
+          : {
+              ids: generateGuidedControlTokens(prior, classId, classCount, {
+                frames,
+                guidance,
+                temperature,
+                seed: drawSeed,
+                ...layout,
+              }),
+            };
       drawn.push(ids);
     }
     let kept = drawn[0];
@@ -1290,10 +1342,12 @@ async function main() {
     priorTopP,
     priorCandidates,
     priorSelection,
+    priorGuidance,
   }) =>
     `temperature ${temperature}${topP < 1 ? `, top-p ${topP}` : ''}${guidance > 1 ? `, guidance ${guidance}` : ''}` +
     `${priorTemperature !== 1 ? `, prior temperature ${priorTemperature}` : ''}${priorTopP < 1 ? `, prior top-p ${priorTopP}` : ''}` +
-    `${priorCandidates > 1 ? `, best of ${priorCandidates} prior tracks by ${priorSelection}` : ''}`;
+    `${priorCandidates > 1 ? `, best of ${priorCandidates} prior tracks by ${priorSelection}` : ''}` +
+    `${priorGuidance > 1 ? `, prior guidance ${priorGuidance}` : ''}`;
   // --controls: each clip's control track comes from the prior (or, for resynthesis, a real clip).
   let priorTokens = { malformedTokens: 0, tokens: 0, seconds: 0 };
   // --timbre-channel: the timbre a prior's tracks get (the prior writes pitch and level only).
@@ -1318,6 +1372,7 @@ async function main() {
         layout: tokenLayout(flags),
         candidates: sampling.priorCandidates,
         selection: sampling.priorSelection,
+        guidance: sampling.priorGuidance,
         timbreMeans,
       });
       priorTokens = {
@@ -1392,12 +1447,14 @@ async function main() {
     priorTopP: chosen.priorTopP,
     priorCandidates: chosen.priorCandidates,
     priorSelection: chosen.priorSelection,
+    priorGuidance: chosen.priorGuidance,
   };
   const {
     set: generated,
     generation,
     posteriors: priorPosteriors,
   } = await generateSet(sampling, flags.perClass, deriveSeed(flags.seed, 99));
+  if (flags.dumpClips !== undefined) dumpClips(flags.dumpClips, 'generated', generated);
   // --controls: the renderer alone, on the control tracks of real clips (validationPerClass each),
   // and, with a coarser --prior-hop, on those tracks analysed at the prior's hop.
   let resynthesis;
@@ -1422,6 +1479,17 @@ async function main() {
         realControls,
       );
       const report = await classifier.score(set);
+      if (flags.dumpClips !== undefined) {
+        const realInOrder = new Float32Array(byClass.length * clipLength);
+        byClass.forEach((clip, index) => {
+          realInOrder.set(
+            real.samples.subarray(clip * clipLength, (clip + 1) * clipLength),
+            index * clipLength,
+          );
+        });
+        dumpClips(flags.dumpClips, `real-${hop}`, { ...set, samples: realInOrder });
+        dumpClips(flags.dumpClips, `resynthesis-${hop}`, set);
+      }
       log(
         `resynthesis of real clips' control tracks (${hop}-sample frames): match ${(100 * report.accuracy).toFixed(1)}%`,
       );
@@ -1536,6 +1604,8 @@ async function main() {
             priorCandidateCounts: flags.priorCandidates,
             priorSelection: sampling.priorSelection,
             priorSelections: flags.priorSelection,
+            priorGuidance: sampling.priorGuidance,
+            priorGuidances: flags.priorGuidance,
             ...(priorPosteriors === undefined ? {} : { priorPosteriors }),
             priorSampling: { ...priorTokens, constrained: true },
           },

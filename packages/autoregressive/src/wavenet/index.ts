@@ -29,6 +29,8 @@ export {
 export { encodeWav } from './encode-wav';
 export type { GenerateWavenetOptions, WavenetGeneration } from './generate-wavenet';
 export { generateWavenet } from './generate-wavenet';
+export type { GuidedControlTokenOptions } from './guided-control-tokens';
+export { generateGuidedControlTokens } from './guided-control-tokens';
 export { muLawCompanded, muLawDecode, muLawEncode, muLawLevels } from './mu-law';
 export type { TimbreTrackOptions } from './timbre-track';
 export { extractTimbreTrack } from './timbre-track';
