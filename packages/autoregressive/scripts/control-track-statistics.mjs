@@ -3,7 +3,9 @@
 // real clips analysed the same way (the run's prior hop and token layout, read back from tokens).
 //
 // usage: node scripts/control-track-statistics.mjs RUN_DIRECTORY [--per-class 15]
-//   [--temperature 1] [--seed 5]   (after `npx tsup`)
+//   [--temperature 1] [--guidance 1] [--seed 5]   (after `npx tsup`)
+//
+// --guidance W > 1 draws the prior's tracks with class guidance (generateGuidedControlTokens).
 //
 // Per track, over its event frames (loudness within 15 dB of its loudest, as controlTokens'
 // background rule): event frames, event segments (runs of event frames), frequency jumps of more
@@ -27,6 +29,7 @@ const {
   createGpt,
   extractControlTrack,
   generate,
+  generateGuidedControlTokens,
 } = await import(pathToFileURL(resolve(here, '../dist/index.js')).href);
 
 const sampleRate = 8000;
@@ -88,19 +91,23 @@ async function main() {
     options: {
       'per-class': { type: 'string', default: '15' },
       temperature: { type: 'string', default: '1' },
+      guidance: { type: 'string', default: '1' },
       seed: { type: 'string', default: '5' },
     },
   });
   if (positionals.length !== 1)
     fail(
-      'usage: node scripts/control-track-statistics.mjs RUN_DIRECTORY [--per-class 15] [--temperature 1] [--seed 5]',
+      'usage: node scripts/control-track-statistics.mjs RUN_DIRECTORY [--per-class 15] [--temperature 1] [--guidance 1] [--seed 5]',
     );
   const perClass = Number(values['per-class']);
   const temperature = Number(values.temperature);
+  const guidance = Number(values.guidance);
   const seed = Number(values.seed);
   if (!(Number.isInteger(perClass) && perClass >= 1))
     fail(`--per-class must be a positive integer, got '${values['per-class']}'.`);
   if (!(temperature > 0)) fail(`--temperature must be positive, got '${values.temperature}'.`);
+  if (!(guidance >= 1 && Number.isFinite(guidance)))
+    fail(`--guidance must be a number ≥ 1, got '${values.guidance}'.`);
   const directory = resolve(positionals[0]);
   let run;
   try {
@@ -130,7 +137,7 @@ async function main() {
   });
   console.log(
     `${directory}: ${hop}-sample frames, ${layout.framesPerFrequencyToken} per frequency token; ` +
-      `${perClass} tracks per class, real / prior (temperature ${temperature})`,
+      `${perClass} tracks per class, real / prior (temperature ${temperature}${guidance > 1 ? `, guidance ${guidance}` : ''})`,
   );
   for (const [label, classId] of run.settings.classes.entries()) {
     const realStatistics = [];
@@ -149,12 +156,24 @@ async function main() {
     }
     const priorStatistics = [];
     for (let draw = 0; draw < perClass; draw++) {
-      const { ids } = await generate(prior, [label], {
-        maxTokens: model.blockSize,
-        temperature,
-        seed: deriveSeed(seed, 2, label, draw),
-        allowedTokens: controlTokenConstraint(label, classCount, layout),
-      });
+      const drawSeed = deriveSeed(seed, 2, label, draw);
+      const { ids } =
+        guidance === 1
+          ? await generate(prior, [label], {
+              maxTokens: model.blockSize,
+              temperature,
+              seed: drawSeed,
+              allowedTokens: controlTokenConstraint(label, classCount, layout),
+            })
+          : {
+              ids: generateGuidedControlTokens(prior, label, classCount, {
+                frames: Math.ceil(clipLength / hop),
+                guidance,
+                temperature,
+                seed: drawSeed,
+                ...layout,
+              }),
+            };
       const { track } = controlTrackFromTokens(ids, classCount, label, layout);
       priorStatistics.push(trackStatistics(track, hop));
     }
