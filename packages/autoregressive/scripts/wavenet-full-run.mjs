@@ -297,9 +297,19 @@ function parseFlags() {
   const steps = values.steps === 'auto' ? 'auto' : Number(values.steps);
   if (steps !== 'auto' && !(Number.isInteger(steps) && steps >= 1))
     fail(`--steps must be 'auto' or a positive integer, got '${values.steps}'.`);
-  if (values['prior-guidance'] !== '1' && values['prior-top-p'] !== '1')
+  const priorTopP = distinctNumbers(
+    'prior-top-p',
+    (value) => value > 0 && value <= 1,
+    'a number in (0, 1] or a list of distinct ones',
+  );
+  const priorGuidance = distinctNumbers(
+    'prior-guidance',
+    (value) => value >= 1 && Number.isFinite(value),
+    'a number ≥ 1 or a list of distinct ones',
+  );
+  if (priorGuidance.some((value) => value > 1) && priorTopP.some((value) => value < 1))
     fail(
-      '--prior-guidance draws from the whole guided distribution; give it with --prior-top-p 1.',
+      '--prior-guidance above 1 draws from the whole guided distribution; give it with --prior-top-p 1.',
     );
   return {
     smoke,
@@ -324,22 +334,14 @@ function parseFlags() {
       (value) => value > 0 && Number.isFinite(value),
       'a positive number or a list of distinct ones',
     ),
-    priorTopP: distinctNumbers(
-      'prior-top-p',
-      (value) => value > 0 && value <= 1,
-      'a number in (0, 1] or a list of distinct ones',
-    ),
+    priorTopP,
     priorCandidates: distinctNumbers(
       'prior-candidates',
       (value) => Number.isInteger(value) && value >= 1,
       'a positive integer or a list of distinct ones',
     ),
     priorSelection: distinctValues('prior-selection', priorSelections),
-    priorGuidance: distinctNumbers(
-      'prior-guidance',
-      (value) => value >= 1 && Number.isFinite(value),
-      'a number ≥ 1 or a list of distinct ones',
-    ),
+    priorGuidance,
     priorHop: integer('prior-hop', controlHop),
     priorBatchSize,
     trackHop: integer('track-hop', controlHop),
