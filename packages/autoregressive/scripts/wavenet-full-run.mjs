@@ -48,7 +48,10 @@
 // held so; e.g. 2 with 16-ms frames: levels at 16 ms, pitch at 32 ms), --timbre-channel (a third
 // control feature per 8-ms frame, extractTimbreTrack: the share of the frame's spectral energy off
 // its dominant peak; real clips carry their own, a prior's track gets its class's mean over its event
-// frames, those within 15 dB of its loudest, and the background mean elsewhere), --prior-layers N (3)
+// frames, those within 15 dB of its loudest, and the background mean elsewhere), --partials-channel
+// (two more control features per 8-ms frame, extractSecondPeakTrack: where the second-strongest
+// spectral peak lies re the dominant one, in octaves, and its level in dB; a prior's track gets its
+// class's means as with the timbre channel), --prior-layers N (3)
 // and --prior-dimensions N (96, a multiple of the prior's 4 heads), --prior-batch-size N (16); the
 // prior's sampling is constrained to well-formed tokens of its class (controlTokenConstraint),
 // --prior-candidates N (1; a list joins the validated grid: the prior draws N tracks per clip and
@@ -105,6 +108,7 @@ const {
   createWavenetObjective,
   encodeWav,
   extractControlTrack,
+  extractSecondPeakTrack,
   extractTimbreTrack,
   generate,
   generateGuidedControlTokens,
@@ -122,7 +126,7 @@ const usage =
   '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
   '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--guidance 1 | 1,2,4,…] [--validation-per-class 5] [--event-crops] ' +
   '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] ' +
-  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--prior-candidates 1] [--prior-selection likelihood] [--prior-guidance 1] [--frames-per-frequency-token 1] [--timbre-channel] [--retrain-prior] [--dump-clips DIR] [--smoke] [--quiet]';
+  '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--prior-candidates 1] [--prior-selection likelihood] [--prior-guidance 1] [--frames-per-frequency-token 1] [--timbre-channel] [--partials-channel] [--retrain-prior] [--dump-clips DIR] [--smoke] [--quiet]';
 
 /**
  * How --prior-candidates > 1 keeps one of a clip's tracks: the highest log-likelihood under the
@@ -180,6 +184,7 @@ function parseFlags() {
         'prior-guidance': { type: 'string', default: '1' },
         'frames-per-frequency-token': { type: 'string', default: '1' },
         'timbre-channel': { type: 'boolean', default: false },
+        'partials-channel': { type: 'boolean', default: false },
         'prior-hop': { type: 'string', default: String(controlHop) },
         'prior-batch-size': { type: 'string', default: '16' },
         'track-hop': { type: 'string', default: String(controlHop) },
@@ -294,6 +299,8 @@ function parseFlags() {
       fail(`--${name} must be a multiple of ${controlHop}, got '${values[name]}'.`);
   if (values['timbre-channel'] && !values.controls)
     fail('--timbre-channel is a channel of the control track: add --controls.');
+  if (values['partials-channel'] && !values.controls)
+    fail('--partials-channel is a channel of the control track: add --controls.');
   const steps = values.steps === 'auto' ? 'auto' : Number(values.steps);
   if (steps !== 'auto' && !(Number.isInteger(steps) && steps >= 1))
     fail(`--steps must be 'auto' or a positive integer, got '${values.steps}'.`);
@@ -323,7 +330,15 @@ function parseFlags() {
       dilationCycle: integer('dilation-cycle', 1),
       classes: classes.length,
       ...(values.controls
-        ? { controls: controlFeatureCount + (values['timbre-channel'] ? 1 : 0), controlHop }
+        ? {
+            controls:
+              controlFeatureCount +
+              extraFeatureCount({
+                timbre: values['timbre-channel'],
+                partials: values['partials-channel'],
+              }),
+            controlHop,
+          }
         : {}),
     },
     priorMinutes: values.controls
@@ -347,6 +362,7 @@ function parseFlags() {
     trackHop: integer('track-hop', controlHop),
     framesPerFrequencyToken: integer('frames-per-frequency-token', 1),
     timbreChannel: values['timbre-channel'],
+    partialsChannel: values['partials-channel'],
     priorLayers: integer('prior-layers', 1),
     priorDimensions: integer('prior-dimensions', 4),
     retrainPrior: values['retrain-prior'],
@@ -475,14 +491,15 @@ function loudWindowStart(samples, length, seed) {
  * classes[label], label uniform over the chosen classes (labels are 0…K−1). Whole clips (T = 1 s;
  * the objective crops), or with `eventCrops` a loud window of `crop` samples per clip
  * ({@link loudWindowStart}). With `controls` (a locally conditioned model), each row also carries
- * its window's control features `[frames, F]` (`controls` [B, frames, F]; F = 3 with the timbre
- * channel, else 2).
+ * its window's control features `[frames, F]` (`controls` [B, frames, F]; F = 2, plus the extra
+ * channels', {@link extraFeatureCount}).
  */
 function conditionalAudioSource(
   classes,
   batchSize,
-  { crop, eventCrops, model, trackHop, framesPerFrequencyToken, timbreChannel },
+  { crop, eventCrops, model, trackHop, framesPerFrequencyToken, timbreChannel, partialsChannel },
 ) {
+  const extras = extraChannels({ timbreChannel, partialsChannel });
   const length = eventCrops ? crop : clipLength;
   const withControls = model.controls > 0;
   const features = model.controls;
@@ -506,7 +523,7 @@ function conditionalAudioSource(
           labels[row] = label;
           if (withControls)
             controls.set(
-              windowControls(window, trackHop, framesPerFrequencyToken, timbreChannel),
+              windowControls(window, trackHop, framesPerFrequencyToken, extras),
               row * frames * features,
             );
         }
@@ -528,36 +545,65 @@ function conditionalAudioSource(
  * could at best write); with `framesPerFrequencyToken` > 1, its frequency held over groups of that
  * many frames (the pitch a prior's tokens of that layout carry).
  */
-function windowControls(
-  window,
-  hop = controlHop,
-  framesPerFrequencyToken = 1,
-  timbreChannel = false,
-) {
+function windowControls(window, hop = controlHop, framesPerFrequencyToken = 1, extras = noExtras) {
   const track = extractControlTrack(window, { sampleRate, hop });
   const features = rendererControls(
     holdFrequencyOverGroups(track, framesPerFrequencyToken),
     hop,
     window.length,
   );
-  return timbreChannel ? withTimbre(features, timbreFeatures(window)) : features;
+  return extraFeatureCount(extras) > 0
+    ? withExtras(features, extraFeatures(window, extras))
+    : features;
 }
 
-/** --timbre-channel: the renderer's timbre feature per 64-sample frame, extractTimbreTrack's share mapped to −1…1. */
-function timbreFeatures(samples) {
-  return extractTimbreTrack(samples, { hop: controlHop }).map((share) => 2 * share - 1);
+/** No extra control channel: the renderer reads the dominant frequency and the level. */
+const noExtras = { timbre: false, partials: false };
+
+/** The extra control channels of a run's flags (--timbre-channel, --partials-channel). */
+function extraChannels(flags) {
+  return { timbre: flags.timbreChannel, partials: flags.partialsChannel };
 }
 
-/** Frame-major `[frames, 2]` control features with a timbre value per frame appended: `[frames, 3]`. */
-function withTimbre(features, timbre) {
+/** Features per frame the extra channels add: 1 for the timbre share, 2 for the second peak. */
+function extraFeatureCount(extras) {
+  return (extras.timbre ? 1 : 0) + (extras.partials ? 2 : 0);
+}
+
+/**
+ * The extra channels' features of a clip per 64-sample frame, one array per frame: the timbre
+ * share mapped to −1…1 (extractTimbreTrack), then the second peak's octaves re the dominant one, ÷ 2
+ * and clipped to ±1.5, and its level, 0 at 30 dB below the dominant peak and 1 level with it
+ * (extractSecondPeakTrack).
+ */
+function extraFeatures(samples, extras) {
+  const frames = Math.ceil(samples.length / controlHop);
+  const timbre = extras.timbre ? extractTimbreTrack(samples, { hop: controlHop }) : undefined;
+  const partials = extras.partials
+    ? extractSecondPeakTrack(samples, { hop: controlHop, floorDecibels: 30 })
+    : undefined;
+  return Array.from({ length: frames }, (_, frame) => [
+    ...(timbre === undefined ? [] : [2 * timbre[frame] - 1]),
+    ...(partials === undefined
+      ? []
+      : [
+          Math.max(-1.5, Math.min(1.5, partials.octaves[frame] / 2)),
+          partials.decibels[frame] / 30 + 1,
+        ]),
+  ]);
+}
+
+/** Frame-major `[frames, 2]` control features with each frame's extra features appended. */
+function withExtras(features, extra) {
   const frames = features.length / controlFeatureCount;
-  const out = new Float32Array(frames * (controlFeatureCount + 1));
+  const width = controlFeatureCount + (extra[0]?.length ?? 0);
+  const out = new Float32Array(frames * width);
   for (let frame = 0; frame < frames; frame++) {
     out.set(
       features.subarray(frame * controlFeatureCount, (frame + 1) * controlFeatureCount),
-      frame * (controlFeatureCount + 1),
+      frame * width,
     );
-    out[frame * (controlFeatureCount + 1) + controlFeatureCount] = timbre[frame] ?? 0;
+    out.set(extra[frame] ?? [], frame * width + controlFeatureCount);
   }
   return out;
 }
@@ -565,8 +611,8 @@ function withTimbre(features, timbre) {
 /** 15 dB in the level feature's units ((dB + 33) / 33): event frames are within it of a clip's loudest. */
 const eventLevelMargin = 15 / 33;
 
-/** The seed stream of {@link classTimbreMeans}' clips. */
-const timbreMeanSeed = 4242;
+/** The seed stream of {@link classExtraMeans}' clips. */
+const extraMeanSeed = 4242;
 
 /** Whether each frame of `[frames, 2]` control features is an event frame (within 15 dB of the loudest). */
 function eventFrames(features) {
@@ -581,38 +627,39 @@ function eventFrames(features) {
 }
 
 /**
- * --timbre-channel: what a prior's track gets for timbre, since the prior writes pitch and level
- * only. Over `perClass` clips of each class (syntheticAudioExample of a fixed stream of seeds,
- * `timbreMeanSeed`, whatever --seed), the mean timbre feature of the event frames, per class, and
- * of the other frames, over all classes.
+ * --timbre-channel, --partials-channel: what a prior's track gets for the extra channels, since
+ * the prior writes pitch and level only. Over `perClass` clips of each class (syntheticAudioExample
+ * of a fixed stream of seeds, `extraMeanSeed`, whatever --seed), the mean extra features of the
+ * event frames, per class, and of the other frames, over all classes.
  */
-function classTimbreMeans(classes, perClass = 30) {
+function classExtraMeans(classes, extras, perClass = 30) {
+  const width = extraFeatureCount(extras);
+  const mean = (sum, count) => sum.map((value) => (count === 0 ? 0 : value / count));
   const event = [];
-  let backgroundSum = 0;
+  const backgroundSum = new Array(width).fill(0);
   let backgroundCount = 0;
   classes.forEach((id, label) => {
-    let sum = 0;
+    const sum = new Array(width).fill(0);
     let count = 0;
     for (let clip = 0; clip < perClass; clip++) {
       const { samples } = syntheticAudioExample(
-        deriveSeed(timbreMeanSeed, label, clip),
+        deriveSeed(extraMeanSeed, label, clip),
         { sampleRate },
         id,
       );
       const loud = eventFrames(windowControls(samples));
-      timbreFeatures(samples).forEach((value, frame) => {
-        if (loud[frame]) {
-          sum += value;
-          count++;
-        } else {
-          backgroundSum += value;
-          backgroundCount++;
-        }
+      extraFeatures(samples, extras).forEach((values, frame) => {
+        const target = loud[frame] ? sum : backgroundSum;
+        values.forEach((value, index) => {
+          target[index] += value;
+        });
+        if (loud[frame]) count++;
+        else backgroundCount++;
       });
     }
-    event.push(count === 0 ? 0 : sum / count);
+    event.push(mean(sum, count));
   });
-  return { event, background: backgroundCount === 0 ? 1 : backgroundSum / backgroundCount };
+  return { event, background: mean(backgroundSum, backgroundCount) };
 }
 
 /** The control features the renderer reads for a `length`-sample clip from a track of `hop` samples. */
@@ -784,9 +831,9 @@ async function trainControlPrior(flags, prior, log) {
  * the highest `selection` score under the prior itself (controlClassScores: the log-likelihood
  * under the clip's class, or its class posterior); the scores are summarised. With `guidance` > 1
  * every token is drawn with class guidance (generateGuidedControlTokens: the track under every
- * class prompt, a batch of K rows per token). With `timbreMeans`
- * (--timbre-channel), each track's event frames get its class's mean timbre, the others the
- * background's ({@link classTimbreMeans}).
+ * class prompt, a batch of K rows per token). With `extraMeans` (--timbre-channel,
+ * --partials-channel), each track's event frames get its class's mean extra features, the others the
+ * background's ({@link classExtraMeans}).
  */
 async function sampleControls(
   prior,
@@ -801,7 +848,7 @@ async function sampleControls(
     candidates = 1,
     selection = 'likelihood',
     guidance = 1,
-    timbreMeans,
+    extraMeans,
   },
 ) {
   const frames = Math.ceil(clipLength / hop);
@@ -867,12 +914,12 @@ async function sampleControls(
     malformed += read.malformed;
     const features = rendererControls(read.track, hop, clipLength);
     controls.push(
-      timbreMeans === undefined
+      extraMeans === undefined
         ? features
-        : withTimbre(
+        : withExtras(
             features,
             eventFrames(features).map((loud) =>
-              loud ? timbreMeans.event[classId] : timbreMeans.background,
+              loud ? extraMeans.event[classId] : extraMeans.background,
             ),
           ),
     );
@@ -959,7 +1006,7 @@ async function trainSpectralClassifier(train, realTest, classCount, seed) {
 function likelihoodClassification(
   wavenet,
   clips,
-  { crop, eventCrops, seed, trackHop, framesPerFrequencyToken, timbreChannel },
+  { crop, eventCrops, seed, trackHop, framesPerFrequencyToken, extras },
 ) {
   const classCount = wavenet.settings.classes;
   const features = wavenet.settings.controls;
@@ -984,10 +1031,11 @@ function likelihoodClassification(
         wavenet.settings.controls > 0
           ? wavenet
               .upsampleControls(
-                tf.tensor3d(
-                  windowControls(window, trackHop, framesPerFrequencyToken, timbreChannel),
-                  [1, frames, features],
-                ),
+                tf.tensor3d(windowControls(window, trackHop, framesPerFrequencyToken, extras), [
+                  1,
+                  frames,
+                  features,
+                ]),
               )
               .slice([0, 0, 0], [1, length, features])
               .tile([classCount, 1, 1])
@@ -1026,6 +1074,7 @@ const savedSettingNames = [
   'trackHop',
   'framesPerFrequencyToken',
   'timbreChannel',
+  'partialsChannel',
 ];
 
 /** Reads `<directory>/run.json` (written after training), with a message that names the fix. */
@@ -1262,6 +1311,7 @@ async function main() {
     flags.trackHop ??= controlHop;
     flags.framesPerFrequencyToken ??= 1;
     flags.timbreChannel ??= false;
+    flags.partialsChannel ??= false;
   }
   const started = performance.now();
   const deadline = started + flags.maxMinutes * 60_000;
@@ -1327,7 +1377,7 @@ async function main() {
       seed: flags.seed,
       trackHop: flags.trackHop,
       framesPerFrequencyToken: flags.framesPerFrequencyToken,
-      timbreChannel: flags.timbreChannel,
+      extras: extraChannels(flags),
     },
   );
   log(
@@ -1352,11 +1402,13 @@ async function main() {
     `${priorGuidance > 1 ? `, prior guidance ${priorGuidance}` : ''}`;
   // --controls: each clip's control track comes from the prior (or, for resynthesis, a real clip).
   let priorTokens = { malformedTokens: 0, tokens: 0, seconds: 0 };
-  // --timbre-channel: the timbre a prior's tracks get (the prior writes pitch and level only).
-  const timbreMeans = flags.timbreChannel ? classTimbreMeans(flags.classes) : undefined;
-  if (timbreMeans !== undefined)
+  // --timbre-channel, --partials-channel: what a prior's tracks get there (the prior writes pitch and level only).
+  const extras = extraChannels(flags);
+  const extraMeans =
+    extraFeatureCount(extras) > 0 ? classExtraMeans(flags.classes, extras) : undefined;
+  if (extraMeans !== undefined)
     log(
-      `timbre channel: event frames' mean per class ${timbreMeans.event.map((value) => value.toFixed(2)).join(', ')}; background ${timbreMeans.background.toFixed(2)}`,
+      `extra channels: event frames' mean per class ${extraMeans.event.map((values) => values.map((value) => value.toFixed(2)).join('/')).join(', ')}; background ${extraMeans.background.map((value) => value.toFixed(2)).join('/')}`,
     );
   const generateSet = async (sampling, perClass, seed, realControls) => {
     const count = perClass * flags.classes.length;
@@ -1375,7 +1427,7 @@ async function main() {
         candidates: sampling.priorCandidates,
         selection: sampling.priorSelection,
         guidance: sampling.priorGuidance,
-        timbreMeans,
+        extraMeans,
       });
       priorTokens = {
         malformedTokens: priorTokens.malformedTokens + drawn.malformedTokens,
@@ -1471,7 +1523,7 @@ async function main() {
           real.samples.subarray(clip * clipLength, (clip + 1) * clipLength),
           hop,
           flags.framesPerFrequencyToken,
-          flags.timbreChannel,
+          extras,
         ),
       );
       const { set } = await generateSet(
@@ -1592,11 +1644,17 @@ async function main() {
               ...(flags.timbreChannel
                 ? ["2 × the share of the frame's spectral energy off its dominant peak − 1"]
                 : []),
+              ...(flags.partialsChannel
+                ? [
+                    'log2(second peak / dominant peak) / 2, clipped to ±1.5',
+                    "(the second peak's dB re the dominant + 30) / 30",
+                  ]
+                : []),
             ],
             hop: controlHop,
             trackHop: flags.trackHop,
             framesPerFrequencyToken: flags.framesPerFrequencyToken,
-            ...(flags.timbreChannel ? { timbreChannel: timbreMeans } : {}),
+            ...(extraMeans === undefined ? {} : { extraChannelMeans: extraMeans }),
             prior: training.prior,
             priorTemperature: sampling.priorTemperature,
             priorTemperatures: flags.priorTemperature,

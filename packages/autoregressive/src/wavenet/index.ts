@@ -32,6 +32,8 @@ export { generateWavenet } from './generate-wavenet';
 export type { GuidedControlTokenOptions } from './guided-control-tokens';
 export { generateGuidedControlTokens } from './guided-control-tokens';
 export { muLawCompanded, muLawDecode, muLawEncode, muLawLevels } from './mu-law';
+export type { SecondPeakTrack, SecondPeakTrackOptions } from './second-peak-track';
+export { extractSecondPeakTrack } from './second-peak-track';
 export type { TimbreTrackOptions } from './timbre-track';
 export { extractTimbreTrack } from './timbre-track';
 export type { Wavenet } from './wavenet';
