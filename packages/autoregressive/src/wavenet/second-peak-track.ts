@@ -1,5 +1,4 @@
-import { fourierTransform } from '@selfsup/core';
-import { analysisHannWindow, loadAnalysisFrame } from './analysis-frames';
+import { analysisHannWindow, checkPeakHalfWidth, loadFramePowerSpectrum } from './analysis-frames';
 
 /** Options of {@link extractSecondPeakTrack}. */
 export type SecondPeakTrackOptions = {
@@ -50,11 +49,7 @@ export function extractSecondPeakTrack(
 ): SecondPeakTrack {
   const { hop = 64, analysisWindow = 256, peakHalfWidth = 8, floorDecibels = 30 } = options;
   const hann = analysisHannWindow('extractSecondPeakTrack', hop, analysisWindow);
-  if (!(Number.isInteger(peakHalfWidth) && peakHalfWidth >= 0)) {
-    throw new RangeError(
-      `extractSecondPeakTrack: peakHalfWidth must be an integer ≥ 0, got ${peakHalfWidth}.`,
-    );
-  }
+  checkPeakHalfWidth('extractSecondPeakTrack', peakHalfWidth);
   if (!(Number.isFinite(floorDecibels) && floorDecibels > 0)) {
     throw new RangeError(
       `extractSecondPeakTrack: floorDecibels must be a positive number of dB, got ${floorDecibels}.`,
@@ -69,13 +64,7 @@ export function extractSecondPeakTrack(
   const octaves = new Float32Array(frames);
   const decibels = new Float32Array(frames).fill(-floorDecibels);
   for (let frame = 0; frame < frames; frame++) {
-    loadAnalysisFrame(samples, frame, hop, hann, real, imaginary);
-    fourierTransform(real, imaginary);
-    let peak = 1;
-    for (let k = 1; k < half; k++) {
-      power[k] = real[k]! ** 2 + imaginary[k]! ** 2;
-      if (power[k]! > power[peak]!) peak = k;
-    }
+    const peak = loadFramePowerSpectrum(samples, frame, hop, hann, real, imaginary, power);
     if (!(power[peak]! > 0)) continue;
     let second = -1;
     for (let k = 1; k < half; k++) {

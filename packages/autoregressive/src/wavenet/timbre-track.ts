@@ -1,5 +1,4 @@
-import { fourierTransform } from '@selfsup/core';
-import { analysisHannWindow, loadAnalysisFrame } from './analysis-frames';
+import { analysisHannWindow, checkPeakHalfWidth, loadFramePowerSpectrum } from './analysis-frames';
 
 /** Options of {@link extractTimbreTrack}. */
 export type TimbreTrackOptions = {
@@ -37,11 +36,7 @@ export function extractTimbreTrack(
 ): Float32Array {
   const { hop = 64, analysisWindow = 256, peakHalfWidth = 8 } = options;
   const hann = analysisHannWindow('extractTimbreTrack', hop, analysisWindow);
-  if (!(Number.isInteger(peakHalfWidth) && peakHalfWidth >= 0)) {
-    throw new RangeError(
-      `extractTimbreTrack: peakHalfWidth must be an integer ≥ 0, got ${peakHalfWidth}.`,
-    );
-  }
+  checkPeakHalfWidth('extractTimbreTrack', peakHalfWidth);
   const frames = Math.ceil(samples.length / hop);
   const size = 4 * analysisWindow;
   const real = new Float64Array(size);
@@ -49,15 +44,9 @@ export function extractTimbreTrack(
   const power = new Float64Array(size / 2);
   const shares = new Float32Array(frames);
   for (let frame = 0; frame < frames; frame++) {
-    loadAnalysisFrame(samples, frame, hop, hann, real, imaginary);
-    fourierTransform(real, imaginary);
-    let peak = 1;
+    const peak = loadFramePowerSpectrum(samples, frame, hop, hann, real, imaginary, power);
     let total = 0;
-    for (let k = 1; k < size / 2; k++) {
-      power[k] = real[k]! ** 2 + imaginary[k]! ** 2;
-      total += power[k]!;
-      if (power[k]! > power[peak]!) peak = k;
-    }
+    for (let k = 1; k < size / 2; k++) total += power[k]!;
     let near = 0;
     const last = Math.min(size / 2 - 1, peak + peakHalfWidth);
     for (let k = Math.max(1, peak - peakHalfWidth); k <= last; k++) near += power[k]!;
