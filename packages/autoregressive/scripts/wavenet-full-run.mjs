@@ -12,7 +12,9 @@
 // leave, and never more than 45 minutes),
 // --steps N (auto: fitted to the budget from a timing probe), --layers N (10), --channels N (32),
 // --skip-channels N (64), --dilation-cycle N (10), --batch-size N (4), --crop N (4096 samples),
-// --learning-rate X (2e-3), --warmup N (100), --classes LIST (0,1,2,3,4,5,6,7: class ids of
+// --learning-rate X (2e-3), --input-noise S (0: the standard deviation of Gaussian noise added to
+// the training inputs, companded μ-law values, not to the targets; FFTNet's noise injection, the
+// objective's inputNoise), --warmup N (100), --classes LIST (0,1,2,3,4,5,6,7: class ids of
 // syntheticAudioClassNames), --per-class N (10 generated clips per class), --generate-samples N
 // (8000 = 1 s), --temperature X (1; a list such as 1,0.9,0.8 is chosen among on a validation
 // generation: --validation-per-class N clips per class (5) at every listed temperature, scored by
@@ -123,7 +125,7 @@ const sampleRate = 8000;
 const clipLength = sampleRate;
 const usage =
   'usage: node scripts/wavenet-full-run.mjs [--max-minutes 45] [--steps auto] [--layers 10] [--channels 32] ' +
-  '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--warmup 100] ' +
+  '[--skip-channels 64] [--dilation-cycle 10] [--batch-size 4] [--crop 4096] [--learning-rate 2e-3] [--input-noise 0] [--warmup 100] ' +
   '[--classes 0,1,2,3,4,5,6,7] [--per-class 10] [--generate-samples 8000] [--temperature 1 | 1,0.9,…] [--top-p 1 | 1,0.95,…] [--guidance 1 | 1,2,4,…] [--validation-per-class 5] [--event-crops] ' +
   '[--classifier-clips 60] [--seed 0] [--workers 1] [--out results/wavenet-synthetic-audio.json] [--wav-dir results/wavenet-wavs] ' +
   '[--run-directory runs/wavenet] [--from-run DIR] [--controls] [--prior-minutes 10] [--prior-temperature 1] [--prior-hop 64] [--track-hop 64] [--prior-layers 3] [--prior-dimensions 96] [--prior-batch-size 16] [--prior-candidates 1] [--prior-selection likelihood] [--prior-guidance 1] [--frames-per-frequency-token 1] [--timbre-channel] [--partials-channel] [--retrain-prior] [--dump-clips DIR] [--smoke] [--quiet]';
@@ -158,6 +160,7 @@ function parseFlags() {
         'batch-size': { type: 'string' },
         crop: { type: 'string' },
         'learning-rate': { type: 'string', default: '2e-3' },
+        'input-noise': { type: 'string', default: '0' },
         warmup: { type: 'string' },
         classes: { type: 'string', default: '0,1,2,3,4,5,6,7' },
         'per-class': { type: 'string' },
@@ -242,6 +245,12 @@ function parseFlags() {
   const positive = (name, raw = values[name]) => {
     const value = Number(raw);
     if (!(value > 0)) fail(`--${name} must be > 0, got '${raw}'.`);
+    return value;
+  };
+  const nonNegative = (name, raw = values[name]) => {
+    const value = Number(raw);
+    if (!(value >= 0 && Number.isFinite(value)))
+      fail(`--${name} must be a number ≥ 0 (0 turns it off), got '${raw}'.`);
     return value;
   };
   // A comma-separated list of distinct numbers, each accepted by `valid`.
@@ -371,6 +380,7 @@ function parseFlags() {
     batchSize,
     crop: Math.min(clipLength, integer('crop', 2)),
     learningRate: positive('learning-rate'),
+    inputNoise: nonNegative('input-noise'),
     warmup: integer('warmup', 0),
     classes,
     perClass: integer('per-class', 1),
@@ -1067,6 +1077,7 @@ const savedSettingNames = [
   'workers',
   'eventCrops',
   'learningRate',
+  'inputNoise',
   'warmup',
   'seed',
   'maxMinutes',
@@ -1096,7 +1107,11 @@ function readSavedRun(directory) {
  */
 async function train(flags, objective, { wavenetOptions, parallel, grid, deadline, log }) {
   // Timing probe on a throwaway copy: ms per training step and generated samples per second.
-  const probe = createWavenetObjective({ wavenet: wavenetOptions, cropLength: flags.crop });
+  const probe = createWavenetObjective({
+    wavenet: wavenetOptions,
+    cropLength: flags.crop,
+    inputNoise: flags.inputNoise,
+  });
   const probeSource = conditionalAudioSource(flags.classes, flags.batchSize, flags);
   // It runs at least 8 steps and 10 s (at most 40 steps): the first steps warm up (JIT, XNNPACK,
   // allocations), so the estimate is the median of the second half.
@@ -1312,6 +1327,7 @@ async function main() {
     flags.framesPerFrequencyToken ??= 1;
     flags.timbreChannel ??= false;
     flags.partialsChannel ??= false;
+    flags.inputNoise ??= 0;
   }
   const started = performance.now();
   const deadline = started + flags.maxMinutes * 60_000;
@@ -1333,7 +1349,11 @@ async function main() {
           workload: {
             module: new URL('./wavenet-workload.mjs', import.meta.url).href,
             exportName: 'createWorkerWavenet',
-            options: { wavenet: wavenetOptions, cropLength: flags.crop },
+            options: {
+              wavenet: wavenetOptions,
+              cropLength: flags.crop,
+              inputNoise: flags.inputNoise,
+            },
           },
         };
   const receptiveField = wavenetReceptiveField(wavenetOptions);
@@ -1343,7 +1363,11 @@ async function main() {
   );
 
   const grid = samplingGrid(flags);
-  const objective = createWavenetObjective({ wavenet: wavenetOptions, cropLength: flags.crop });
+  const objective = createWavenetObjective({
+    wavenet: wavenetOptions,
+    cropLength: flags.crop,
+    inputNoise: flags.inputNoise,
+  });
   const { training, steps, prior } =
     saved === undefined
       ? await train(flags, objective, { wavenetOptions, parallel, grid, deadline, log })
@@ -1594,6 +1618,7 @@ async function main() {
       batchSize: flags.batchSize,
       workers: flags.workers,
       cropLength: flags.crop,
+      inputNoise: flags.inputNoise,
       learningRate: flags.learningRate,
       warmupSteps: training.warmupSteps,
       schedule: 'cosine',

@@ -5,9 +5,13 @@
 const { createWavenetObjective } = await import(new URL('../dist/index.js', import.meta.url).href);
 
 /**
- * @param {{ wavenet: object, cropLength: number }} options the run's WaveNet options (with its
- *   seed and class count) and training window (JSON).
+ * @param {{ wavenet: object, cropLength: number, inputNoise?: number }} options the run's WaveNet
+ *   options (with its seed and class count), training window and input noise (JSON).
  */
 export function createWorkerWavenet(options) {
-  return createWavenetObjective({ wavenet: options.wavenet, cropLength: options.cropLength });
+  return createWavenetObjective({
+    wavenet: options.wavenet,
+    cropLength: options.cropLength,
+    inputNoise: options.inputNoise,
+  });
 }

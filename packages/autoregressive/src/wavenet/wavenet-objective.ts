@@ -1,4 +1,5 @@
 import {
+  deriveSeed,
   type LossResultV1,
   type ObjectiveV1,
   SeededRandom,
@@ -34,7 +35,19 @@ export type WavenetObjectiveOptions = {
    * @default whole clips
    */
   readonly cropLength?: number;
+  /**
+   * Standard deviation of Gaussian noise added to the input samples (the companded μ-law values,
+   * −1…1; one level is 2/255 ≈ 0.008), never to the targets, drawn from the step seed: noise
+   * injection as in FFTNet (Jin et al. 2018), so that the model learns to predict the clean next
+   * sample from a perturbed past and generation does not amplify the errors its own sampling feeds
+   * back. 0 turns it off.
+   * @default 0
+   */
+  readonly inputNoise?: number;
 };
+
+/** The {@link deriveSeed} tag of the input-noise draws (the step seed itself draws the crop). */
+const inputNoiseStream = 1;
 
 /** A WaveNet objective: {@link ObjectiveV1} plus the model, for {@link generateWavenet}. */
 export type WavenetObjective = ObjectiveV1<WavenetBatch> & {
@@ -51,7 +64,8 @@ function isWavenet(value: Wavenet | WavenetOptions): value is Wavenet {
  * quantized sample given the ones before it, a 256-way cross-entropy on the next sample,
  * class-conditional when the model has `classes` (the batch then carries `labels`), locally
  * conditioned when it has `controls` (the batch then carries frame-rate `controls`, cropped with
- * the audio).
+ * the audio). With `inputNoise`, the inputs (not the targets) carry Gaussian noise while training
+ * (FFTNet's noise injection, Jin et al. 2018).
  *
  * Metrics: `accuracy` (the most likely level is the true one) and `bitsPerSample` (the loss in
  * bits). The encoder (the trunk) is what transfers; the heads are `output` and, when
@@ -66,7 +80,12 @@ function isWavenet(value: Wavenet | WavenetOptions): value is Wavenet {
 export function createWavenetObjective(options: WavenetObjectiveOptions = {}): WavenetObjective {
   const given = options.wavenet ?? {};
   const wavenet = isWavenet(given) ? given : createWavenet(given);
-  const { cropLength } = options;
+  const { cropLength, inputNoise = 0 } = options;
+  if (!(inputNoise >= 0 && Number.isFinite(inputNoise))) {
+    throw new RangeError(
+      `createWavenetObjective: inputNoise must be a finite standard deviation ≥ 0 (companded units; 0 turns it off, ~0.01–0.03 is mild), got ${inputNoise}.`,
+    );
+  }
   if (cropLength !== undefined && !(Number.isInteger(cropLength) && cropLength >= 2)) {
     throw new RangeError(
       `createWavenetObjective: cropLength must be an integer ≥ 2 (samples), got ${cropLength}.`,
@@ -85,6 +104,7 @@ export function createWavenetObjective(options: WavenetObjectiveOptions = {}): W
       method: 'wavenet',
       ...wavenet.settings,
       cropLength: cropLength ?? null,
+      inputNoise,
     }),
     doLoss(batch: WavenetBatch, context: StepContextV1): LossResultV1 {
       const audio = batch instanceof tf.Tensor ? batch : batch.audio;
@@ -114,8 +134,19 @@ export function createWavenetObjective(options: WavenetObjectiveOptions = {}): W
           : (wavenet
               .upsampleControls(controls)
               .slice([0, offset, 0], [batchSize, length, features]) as tf.Tensor3D);
+      // The noise has its own stream of the step seed (the crop offset draws from the step seed).
+      const noise =
+        inputNoise > 0 && context.training
+          ? (tf.randomNormal(
+              [batchSize, length],
+              0,
+              inputNoise,
+              'float32',
+              deriveSeed(context.seed, inputNoiseStream),
+            ) as tf.Tensor2D)
+          : undefined;
       const logits = wavenet
-        .logits(ids, labels, sampleControls)
+        .logits(ids, labels, sampleControls, noise)
         .reshape([batchSize * length, muLawLevels]) as tf.Tensor2D;
       const targets = ids.reshape([batchSize * length]);
       const loss = sparseSoftmaxCrossEntropy(logits, targets as tf.Tensor1D);

@@ -1,4 +1,4 @@
-import { initBackend, pretrain } from '@selfsup/core';
+import { deriveSeed, initBackend, pretrain, SeededRandom } from '@selfsup/core';
 import { computeOnBackends, expectNoTensorLeak, expectTensorsClose } from '@selfsup/core/test';
 import { syntheticAudioSource } from '@selfsup/data';
 import * as tf from '@tensorflow/tfjs';
@@ -123,6 +123,88 @@ describe('WaveNet objective', () => {
         expectTensorsClose(values, reference[i]!, { rtol: 1e-3, atol: 1e-5 });
       });
     });
+  });
+
+  it('injects input noise into the inputs only: sample t perturbs the logits from t + 1, targets stay clean, leak-free', async () => {
+    const wavenet = createWavenet(tiny);
+    const length = 20;
+    const ids = tf.tensor2d(
+      Int32Array.from({ length }, (_, i) => (41 * i + 7) % 256),
+      [1, length],
+      'int32',
+    );
+    const clean = wavenet.logits(ids);
+    const zero = tf.tidy(() => wavenet.logits(ids, undefined, undefined, tf.zeros([1, length])));
+    expectTensorsClose(zero, clean, { rtol: 0, atol: 0 });
+    // Noise on sample 6 (where it is an input) moves the logits from position 7 on, never before.
+    const bump = tf.tidy(() =>
+      wavenet.logits(
+        ids,
+        undefined,
+        undefined,
+        tf.oneHot([6], length).cast('float32').mul(0.05) as tf.Tensor2D,
+      ),
+    );
+    const changed = tf.tidy(() => tf.abs(tf.sub(bump, clean)).max(2).reshape([length]));
+    const magnitudes = changed.dataSync();
+    expect([...magnitudes.keys()].filter((t) => magnitudes[t]! > 1e-6)[0]).toBe(7);
+    expect(() =>
+      tf.tidy(() => wavenet.logits(ids, undefined, undefined, tf.zeros([1, 5]))),
+    ).toThrow(/inputNoise must match the ids' shape \[1,20\], got \[1,5\]/);
+    tf.dispose([clean, zero, bump, changed, ids]);
+
+    // The objective: the noise is drawn from the step seed (the same step, the same loss), only
+    // while training, and the targets are the clean ids: a noisy step's loss is the cross-entropy
+    // of the logits of the noisy inputs (the step seed's crop, its noise stream) against the clean
+    // window's ids.
+    const audio = tf
+      .sin(tf.linspace(0, 25, 2 * 48))
+      .mul(0.5)
+      .reshape([2, 48, 1]) as tf.Tensor3D;
+    const noisy = createWavenetObjective({ wavenet: tiny, cropLength: 32, inputNoise: 0.5 });
+    const plain = createWavenetObjective({ wavenet: tiny, cropLength: 32 });
+    const lossOf = (
+      objective: ReturnType<typeof createWavenetObjective>,
+      context: { step: number; seed: number; training: boolean },
+    ) =>
+      tf.tidy(() => {
+        const { loss, metrics } = objective.doLoss(audio, context);
+        return [loss.dataSync()[0]!, metrics!.accuracy!.dataSync()[0]!];
+      });
+    await expectNoTensorLeak(() => {
+      const training = { step: 3, seed: 17, training: true };
+      const [first] = lossOf(noisy, training);
+      const [again] = lossOf(noisy, training);
+      const [cleanLoss] = lossOf(plain, training);
+      const [otherStep] = lossOf(noisy, { step: 4, seed: 18, training: true });
+      const [evaluation] = lossOf(noisy, { ...training, training: false });
+      expect(again).toBe(first);
+      expect(Math.abs(first! - cleanLoss!)).toBeGreaterThan(1e-4);
+      expect(otherStep).not.toBe(first);
+      expect(evaluation).toBeCloseTo(cleanLoss!, 6);
+      const expected = tf.tidy(() => {
+        const offset = new SeededRandom(17).nextInt(48 - 32 + 1);
+        const windowIds = muLawEncode(audio.slice([0, offset, 0], [2, 32, 1])).reshape([
+          2, 32,
+        ]) as tf.Tensor2D;
+        const noise = tf.randomNormal([2, 32], 0, 0.5, 'float32', deriveSeed(17, 1)) as tf.Tensor2D;
+        const logits = wavenet.logits(windowIds, undefined, undefined, noise).reshape([64, 256]);
+        const targets = tf.oneHot(windowIds.reshape([64]), 256);
+        return tf.losses.softmaxCrossEntropy(targets, logits).dataSync()[0]!;
+      });
+      expect(first).toBeCloseTo(expected, 5);
+      return Promise.resolve();
+    });
+    expect(noisy.getConfig()).toMatchObject({ inputNoise: 0.5, cropLength: 32 });
+    for (const inputNoise of [-0.01, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createWavenetObjective({ wavenet: tiny, inputNoise })).toThrow(
+        /inputNoise must be a finite standard deviation ≥ 0/,
+      );
+    }
+    tf.dispose(audio);
+    noisy.dispose();
+    plain.dispose();
+    wavenet.dispose();
   });
 
   it('learns: the next-sample loss on synthetic audio falls well below its start (wasm, pretrain)', async () => {

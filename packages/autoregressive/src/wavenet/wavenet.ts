@@ -37,9 +37,17 @@ export type Wavenet = {
    * @param labels classes `[B]` int32; required when the model is class-conditional.
    * @param controls local conditioning features per sample `[B, T, F]` (see
    *   {@link Wavenet.upsampleControls}); required when `settings.controls` > 0.
+   * @param inputNoise `[B, T]` added to the companded samples where they are inputs (sample `t`
+   *   feeds the logits at `t + 1`), never to the targets: training-time noise injection (see
+   *   `createWavenetObjective`'s `inputNoise`).
    * @returns logits `[B, T, 256]`.
    */
-  logits(ids: tf.Tensor2D, labels?: tf.Tensor1D, controls?: tf.Tensor3D): tf.Tensor3D;
+  logits(
+    ids: tf.Tensor2D,
+    labels?: tf.Tensor1D,
+    controls?: tf.Tensor3D,
+    inputNoise?: tf.Tensor2D,
+  ): tf.Tensor3D;
   /**
    * Frame-rate control features `[B, frames, F]` repeated over each frame's `controlHop` samples:
    * `[B, frames · controlHop, F]` (the paper's simple alternative to a learned upsampling).
@@ -160,13 +168,26 @@ export function createWavenet(options: WavenetOptions = {}): Wavenet {
             .reshape([batch, count * controlHop, features]) as tf.Tensor3D,
       );
     },
-    logits(ids: tf.Tensor2D, labels?: tf.Tensor1D, controlFeatures?: tf.Tensor3D): tf.Tensor3D {
+    logits(
+      ids: tf.Tensor2D,
+      labels?: tf.Tensor1D,
+      controlFeatures?: tf.Tensor3D,
+      inputNoise?: tf.Tensor2D,
+    ): tf.Tensor3D {
       if (ids.rank !== 2) {
         throw new Error(
           `WaveNet logits expect μ-law ids [B, T], got ${JSON.stringify(ids.shape)}.`,
         );
       }
       const [batch, length] = ids.shape;
+      if (
+        inputNoise !== undefined &&
+        JSON.stringify(inputNoise.shape) !== JSON.stringify(ids.shape)
+      ) {
+        throw new Error(
+          `WaveNet logits: inputNoise must match the ids' shape ${JSON.stringify(ids.shape)}, got ${JSON.stringify(inputNoise.shape)}.`,
+        );
+      }
       if (controls > 0) {
         const expected = JSON.stringify([batch, length, controls]);
         if (controlFeatures === undefined) {
@@ -185,7 +206,8 @@ export function createWavenet(options: WavenetOptions = {}): Wavenet {
         );
       }
       return tf.tidy(() => {
-        const values = muLawCompanded(ids) as tf.Tensor2D;
+        const companded = muLawCompanded(ids) as tf.Tensor2D;
+        const values = inputNoise === undefined ? companded : tf.add(companded, inputNoise);
         const shifted = tf
           .pad(values, [
             [0, 0],
