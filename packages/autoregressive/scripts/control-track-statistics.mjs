@@ -12,12 +12,12 @@
 // than 2 bins and moves of any size between neighbouring event frames, the pitch slope (octaves per
 // second, a least-squares line through the event frames' bins) and the level's standard deviation
 // (bins of 3 dB). Prints mean real / mean prior per class.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deriveSeed, initBackend, restoreCheckpoint } from '@selfsup/core';
 import { syntheticAudioClassNames, syntheticAudioTestSet } from '@selfsup/data';
+import { fail, readSavedRun } from './saved-run.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const {
@@ -34,11 +34,6 @@ const {
 
 const sampleRate = 8000;
 const clipLength = sampleRate;
-
-function fail(message) {
-  console.error(message);
-  process.exit(1);
-}
 
 /** The statistics of one track (see the header). */
 function trackStatistics(track, hop) {
@@ -108,15 +103,7 @@ async function main() {
   if (!(temperature > 0)) fail(`--temperature must be positive, got '${values.temperature}'.`);
   if (!(guidance >= 1 && Number.isFinite(guidance)))
     fail(`--guidance must be a number ≥ 1, got '${values.guidance}'.`);
-  const directory = resolve(positionals[0]);
-  let run;
-  try {
-    run = JSON.parse(readFileSync(join(directory, 'run.json'), 'utf8'));
-  } catch (error) {
-    fail(
-      `Cannot read ${join(directory, 'run.json')} (${error.message}): give a run directory of scripts/wavenet-full-run.mjs --controls.`,
-    );
-  }
+  const { directory, run } = readSavedRun(positionals[0]);
   const model = run.training.prior?.model;
   if (model === undefined) fail(`${directory} has no control prior: train one with --controls.`);
   const classCount = run.settings.classes.length;

@@ -14,13 +14,13 @@
 // amplitude), and, as a reference for what the past of the waveform alone gives, an order-16
 // linear predictor fitted by least squares to each clip's own event samples (optimistic: fitted on
 // the samples it predicts; a sum of K sinusoids needs order 2K).
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deriveSeed, initBackend, restoreCheckpoint } from '@selfsup/core';
 import { syntheticAudioClassNames, syntheticAudioTestSet } from '@selfsup/data';
 import * as tf from '@tensorflow/tfjs';
+import { fail, readSavedRun } from './saved-run.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const {
@@ -39,11 +39,6 @@ const clipLength = sampleRate;
 const eventFraction = 0.25;
 /** Order of the per-clip linear predictor (up to 8 sinusoids). */
 const predictorOrder = 16;
-
-function fail(message) {
-  console.error(message);
-  process.exit(1);
-}
 
 /** One clip's per-sample predictive spread, entropy and true-level NLL (teacher forcing). */
 function predictiveStatistics(wavenet, samples, label, trackHop) {
@@ -124,15 +119,7 @@ async function main() {
   const perClass = Number(values['per-class']);
   if (!(Number.isInteger(perClass) && perClass >= 1))
     fail(`--per-class must be a positive integer, got '${values['per-class']}'.`);
-  const directory = resolve(positionals[0]);
-  let run;
-  try {
-    run = JSON.parse(readFileSync(join(directory, 'run.json'), 'utf8'));
-  } catch (error) {
-    fail(
-      `Cannot read ${join(directory, 'run.json')} (${error.message}): give a run directory of scripts/wavenet-full-run.mjs --controls.`,
-    );
-  }
+  const { directory, run } = readSavedRun(positionals[0]);
   const { model, crop, classes } = run.settings;
   if (!(model.controls > 0))
     fail(`${directory} holds a WaveNet without control tracks: give a --controls run.`);
