@@ -40,7 +40,9 @@ export type WavenetObjectiveOptions = {
    * −1…1; one level is 2/255 ≈ 0.008), never to the targets, drawn from the step seed: noise
    * injection as in FFTNet (Jin et al. 2018), so that the model learns to predict the clean next
    * sample from a perturbed past and generation does not amplify the errors its own sampling feeds
-   * back. 0 turns it off.
+   * back. 0 turns it off. Data-parallel workers draw from the same step seed, so every shard's
+   * rows get the same noise where one worker would draw fresh rows for the later clips: as random,
+   * not bit-identical to one worker.
    * @default 0
    */
   readonly inputNoise?: number;
