@@ -7,19 +7,38 @@ import { fourierTransform } from '@selfsup/core';
  */
 
 /**
- * Checks a hop and an analysis window, and returns the Hann window.
+ * One track's frame analysis: its hop, the Hann window and the scratch buffers of the 4×-padded
+ * FFT, allocated once per clip and reused by every frame.
+ */
+export type FrameAnalysis = {
+  /** Samples per frame. */
+  readonly hop: number;
+  /** The window's `analysisWindow` Hann weights. */
+  readonly hann: Float64Array;
+  /** The FFT's length: 4 × the window's. */
+  readonly size: number;
+  /** The FFT's real part. */
+  readonly real: Float64Array;
+  /** The FFT's imaginary part. */
+  readonly imaginary: Float64Array;
+  /** The frame's powers, bins `1 … size / 2)` ({@link loadFramePowerSpectrum}). */
+  readonly power: Float64Array;
+};
+
+/**
+ * Checks a hop and an analysis window, and returns the frame analysis with its Hann window.
  *
  * @param caller the function to name in an error.
  * @param hop samples per frame (a positive integer).
  * @param analysisWindow samples of the window (a power of two ≥ 16).
- * @returns the window's `analysisWindow` Hann weights.
+ * @returns the window and the FFT's buffers.
  * @throws RangeError naming `caller`, the option and its valid values.
  */
-export function analysisHannWindow(
+export function createFrameAnalysis(
   caller: string,
   hop: number,
   analysisWindow: number,
-): Float64Array {
+): FrameAnalysis {
   if (!(Number.isInteger(hop) && hop >= 1)) {
     throw new RangeError(`${caller}: hop must be a positive integer, got ${hop}.`);
   }
@@ -34,31 +53,34 @@ export function analysisHannWindow(
       `${caller}: analysisWindow must be a power of two ≥ 16, got ${analysisWindow}.`,
     );
   }
-  return Float64Array.from(
-    { length: analysisWindow },
-    (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / analysisWindow),
-  );
+  const size = 4 * analysisWindow;
+  return {
+    hop,
+    hann: Float64Array.from(
+      { length: analysisWindow },
+      (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / analysisWindow),
+    ),
+    size,
+    real: new Float64Array(size),
+    imaginary: new Float64Array(size),
+    power: new Float64Array(size / 2),
+  };
 }
 
 /**
- * Fills `real` with frame `frame`'s Hann-windowed samples (zero-padded) and zeroes `imaginary`:
- * the input of `fourierTransform(real, imaginary)`.
+ * Fills `analysis.real` with frame `frame`'s Hann-windowed samples (zero-padded) and zeroes
+ * `analysis.imaginary`: the input of `fourierTransform(real, imaginary)`.
  *
+ * @param analysis the frame analysis ({@link createFrameAnalysis}).
  * @param samples the clip.
  * @param frame the frame index.
- * @param hop samples per frame.
- * @param hann the window ({@link analysisHannWindow}).
- * @param real the FFT's real part (4 × the window's length).
- * @param imaginary the FFT's imaginary part (same length).
  */
 export function loadAnalysisFrame(
+  analysis: FrameAnalysis,
   samples: Float32Array,
   frame: number,
-  hop: number,
-  hann: Float64Array,
-  real: Float64Array,
-  imaginary: Float64Array,
 ): void {
+  const { hop, hann, real, imaginary } = analysis;
   real.fill(0);
   imaginary.fill(0);
   const start = frame * hop + Math.floor(hop / 2) - hann.length / 2;
@@ -70,27 +92,20 @@ export function loadAnalysisFrame(
 
 /**
  * Frame `frame`'s power spectrum (the window loaded by {@link loadAnalysisFrame}, then the FFT):
- * fills `power[1 … real.length / 2)` and returns the highest bin above 0 Hz (the first of equals).
+ * fills `analysis.power[1 … size / 2)` and returns the highest bin above 0 Hz (the first of equals).
  *
+ * @param analysis the frame analysis ({@link createFrameAnalysis}).
  * @param samples the clip.
  * @param frame the frame index.
- * @param hop samples per frame.
- * @param hann the window ({@link analysisHannWindow}).
- * @param real the FFT's real part (4 × the window's length).
- * @param imaginary the FFT's imaginary part (same length).
- * @param power the powers, half the FFT's length.
  * @returns the dominant bin.
  */
 export function loadFramePowerSpectrum(
+  analysis: FrameAnalysis,
   samples: Float32Array,
   frame: number,
-  hop: number,
-  hann: Float64Array,
-  real: Float64Array,
-  imaginary: Float64Array,
-  power: Float64Array,
 ): number {
-  loadAnalysisFrame(samples, frame, hop, hann, real, imaginary);
+  loadAnalysisFrame(analysis, samples, frame);
+  const { real, imaginary, power } = analysis;
   fourierTransform(real, imaginary);
   let peak = 1;
   for (let k = 1; k < power.length; k++) {

@@ -1,5 +1,5 @@
 import { fourierTransform } from '@selfsup/core';
-import { analysisHannWindow, loadAnalysisFrame } from './analysis-frames';
+import { createFrameAnalysis, loadAnalysisFrame } from './analysis-frames';
 
 /**
  * The control track of a clip: per frame of `hop` samples, its dominant frequency and its loudness,
@@ -99,15 +99,13 @@ export function extractControlTrack(
   options: ControlTrackOptions = {},
 ): ControlTrack {
   const { sampleRate = 8000, hop = 64, analysisWindow = 256 } = options;
-  const hann = analysisHannWindow('extractControlTrack', hop, analysisWindow);
+  const analysis = createFrameAnalysis('extractControlTrack', hop, analysisWindow);
   if (!(sampleRate > 0 && Number.isFinite(sampleRate))) {
     throw new RangeError(`extractControlTrack: sampleRate must be positive, got ${sampleRate}.`);
   }
   const frames = Math.ceil(samples.length / hop);
-  const size = 4 * analysisWindow;
+  const { size, real, imaginary } = analysis;
   const lowestBin = Math.ceil((controlCodebook.lowestFrequency * size) / sampleRate);
-  const real = new Float64Array(size);
-  const imaginary = new Float64Array(size);
   const logMagnitude = new Float64Array(size / 2);
   const frequencyBins = new Int32Array(frames);
   const loudnessBins = new Int32Array(frames);
@@ -117,7 +115,7 @@ export function extractControlTrack(
     let energy = 0;
     for (let i = centre - hop; i < centre + hop; i++) energy += at(i) ** 2;
     loudnessBins[frame] = loudnessBin(10 * Math.log10(energy / (2 * hop) + 1e-12));
-    loadAnalysisFrame(samples, frame, hop, hann, real, imaginary);
+    loadAnalysisFrame(analysis, samples, frame);
     fourierTransform(real, imaginary);
     let peak = lowestBin;
     for (let k = lowestBin; k < size / 2; k++) {

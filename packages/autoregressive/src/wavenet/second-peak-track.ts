@@ -1,4 +1,4 @@
-import { analysisHannWindow, checkPeakHalfWidth, loadFramePowerSpectrum } from './analysis-frames';
+import { checkPeakHalfWidth, createFrameAnalysis, loadFramePowerSpectrum } from './analysis-frames';
 
 /** Options of {@link extractSecondPeakTrack}. */
 export type SecondPeakTrackOptions = {
@@ -48,7 +48,7 @@ export function extractSecondPeakTrack(
   options: SecondPeakTrackOptions = {},
 ): SecondPeakTrack {
   const { hop = 64, analysisWindow = 256, peakHalfWidth = 8, floorDecibels = 30 } = options;
-  const hann = analysisHannWindow('extractSecondPeakTrack', hop, analysisWindow);
+  const analysis = createFrameAnalysis('extractSecondPeakTrack', hop, analysisWindow);
   checkPeakHalfWidth('extractSecondPeakTrack', peakHalfWidth);
   if (!(Number.isFinite(floorDecibels) && floorDecibels > 0)) {
     throw new RangeError(
@@ -56,15 +56,12 @@ export function extractSecondPeakTrack(
     );
   }
   const frames = Math.ceil(samples.length / hop);
-  const size = 4 * analysisWindow;
+  const { size, power } = analysis;
   const half = size / 2;
-  const real = new Float64Array(size);
-  const imaginary = new Float64Array(size);
-  const power = new Float64Array(half);
   const octaves = new Float32Array(frames);
   const decibels = new Float32Array(frames).fill(-floorDecibels);
   for (let frame = 0; frame < frames; frame++) {
-    const peak = loadFramePowerSpectrum(samples, frame, hop, hann, real, imaginary, power);
+    const peak = loadFramePowerSpectrum(analysis, samples, frame);
     if (!(power[peak]! > 0)) continue;
     let second = -1;
     for (let k = 1; k < half; k++) {

@@ -1,4 +1,4 @@
-import { analysisHannWindow, checkPeakHalfWidth, loadFramePowerSpectrum } from './analysis-frames';
+import { checkPeakHalfWidth, createFrameAnalysis, loadFramePowerSpectrum } from './analysis-frames';
 
 /** Options of {@link extractTimbreTrack}. */
 export type TimbreTrackOptions = {
@@ -35,16 +35,13 @@ export function extractTimbreTrack(
   options: TimbreTrackOptions = {},
 ): Float32Array {
   const { hop = 64, analysisWindow = 256, peakHalfWidth = 8 } = options;
-  const hann = analysisHannWindow('extractTimbreTrack', hop, analysisWindow);
+  const analysis = createFrameAnalysis('extractTimbreTrack', hop, analysisWindow);
   checkPeakHalfWidth('extractTimbreTrack', peakHalfWidth);
   const frames = Math.ceil(samples.length / hop);
-  const size = 4 * analysisWindow;
-  const real = new Float64Array(size);
-  const imaginary = new Float64Array(size);
-  const power = new Float64Array(size / 2);
+  const { size, power } = analysis;
   const shares = new Float32Array(frames);
   for (let frame = 0; frame < frames; frame++) {
-    const peak = loadFramePowerSpectrum(samples, frame, hop, hann, real, imaginary, power);
+    const peak = loadFramePowerSpectrum(analysis, samples, frame);
     let total = 0;
     for (let k = 1; k < size / 2; k++) total += power[k]!;
     let near = 0;
